@@ -1,0 +1,80 @@
+import type { AgentUsage } from "../store/types.js";
+
+/** Everything a preset may need to build one invocation. */
+export interface AgentContext {
+  runId: string;
+  taskId: string;
+  /** The slot (worktree) the agent works in; its cwd. */
+  slotDir: string;
+  /** The prompt, written to `promptFile` before the agent starts; never put on argv. */
+  prompt: string;
+  promptFile: string;
+  /** The task as JSON (for the scripted agent and tests), written beside the prompt. */
+  taskFile: string;
+  /** Slot environment: ORCHARD_RUN_ID, ORCHARD_TASK_ID, ORCHARD_SLOT, ORCHARD_PORT_BASE. */
+  env: Record<string, string>;
+  model?: string;
+  /** Per-attempt budget, passed to CLIs that support one. */
+  budgetUsd?: number;
+  /** Extra argv from the user (e.g. allowed tools). */
+  extraArgs?: string[];
+}
+
+export interface AgentInvocation {
+  argv: string[];
+  /** Added to the inherited environment (secrets come from the parent's environment, never argv). */
+  env?: Record<string, string>;
+  /** `prompt`: the prompt goes to stdin; `ignore`: stdin is closed (the prompt is in a file). */
+  stdin: "prompt" | "ignore";
+}
+
+/** What an agent's output said, read by its preset's output reader. */
+export interface AgentReport {
+  usage: AgentUsage;
+  /** `error`: the CLI reported failure (is_error, turn.failed …). `unknown`: it said nothing machine-readable. */
+  status: "ok" | "error" | "unknown";
+  error?: string;
+  /** The CLI hit a rate limit or an overloaded model: retry later instead of failing. */
+  rateLimited?: boolean;
+  retryAfterMs?: number;
+}
+
+export interface OutputReader {
+  onLine(line: string, stream: "stdout" | "stderr"): void;
+  finish(): AgentReport;
+}
+
+export interface AgentPreset {
+  name: string;
+  description: string;
+  /** The CLI it drives, for `orchard agents` (undefined for built-ins). */
+  binary?: string;
+  versionArgs?: string[];
+  invocation(ctx: AgentContext): AgentInvocation;
+  createOutputReader(): OutputReader;
+}
+
+/** One result shape for success and failure, like execa's. */
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  idleTimedOut: boolean;
+  /** Killed because the caller aborted (cancel, shutdown). */
+  aborted: boolean;
+  /** The process could not start (ENOENT …). */
+  spawnError: string | null;
+  startedAt: number;
+  /** ms from the call to the child's spawn event. */
+  spawnMs: number;
+  durationMs: number;
+}
+
+export interface AgentRunResult {
+  process: ProcessResult;
+  report: AgentReport;
+  ok: boolean;
+  /** Why it failed, for people: "exited with code 1: …", "idle for 30 s", "timed out after 600 s". */
+  reason: string | null;
+  logPath: string;
+}
