@@ -1,0 +1,189 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildPrompt, runAgent, slotEnv } from "../agent/index.js";
+import type { AgentRunResult } from "../agent/types.js";
+import type { Slot } from "../git/index.js";
+import type { AttemptOutcome, AttemptTimings, Claim } from "../store/types.js";
+import type { RunContext } from "./context.js";
+import { taskBranch } from "./refs.js";
+import { verify } from "./verifier.js";
+
+const RATE_LIMIT_BACKOFF_MS = 30_000;
+
+/**
+ * One attempt at a claimed task: slot hand-off → agent → verification → commit → fenced report.
+ * Every way it can end is recorded; nothing here throws past the worker.
+ */
+export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number): Promise<void> {
+  const { store, bus, runId } = ctx;
+  const taskId = claim.task.taskId;
+  const task = ctx.tasks.get(taskId);
+  const timings: AttemptTimings = { claimMs };
+  const attemptDir = join(ctx.runDir, "tasks", taskId, `attempt-${claim.attempt}`);
+  const logPath = join(attemptDir, "agent.log");
+  const killed = new AbortController();
+  const onKill = () => killed.abort();
+  ctx.killSignal.addEventListener("abort", onKill, { once: true });
+  let lostLease = false;
+  const renew = setInterval(
+    () => {
+      store.renewLease(claim, ctx.options.leaseMs).then(
+        (ok) => {
+          if (!ok) {
+            lostLease = true;
+            killed.abort();
+          }
+        },
+        () => {},
+      );
+    },
+    Math.max(100, Math.floor(ctx.options.leaseMs / 3)),
+  );
+
+  let slot: Slot | undefined;
+  const finish = async (outcome: AttemptOutcome) => {
+    const accepted = await store.finishAttempt(claim, outcome);
+    if (!accepted) bus.emit({ type: "attempt:fenced", runId, taskId, attempt: claim.attempt });
+    return accepted;
+  };
+  const fail = (reason: string, extra: Partial<Extract<AttemptOutcome, { kind: "failed" }>> = {}) => {
+    const willRetry = extra.retryable !== false && (claim.attempt < claim.task.maxAttempts || !!extra.freeRetry);
+    bus.emit({
+      type: "task:attempt-failed",
+      runId,
+      taskId,
+      attempt: claim.attempt,
+      reason,
+      willRetry,
+      rateLimited: !!extra.freeRetry,
+    });
+    return finish({ kind: "failed", reason, retryable: true, exitCode: null, logPath, timings, ...extra });
+  };
+
+  try {
+    if (!task) return void (await fail(`task ${taskId} is not in the run's plan`, { retryable: false }));
+    const base = claim.task.baseCommit;
+    if (!base) return void (await fail("task was claimed without a base commit", { retryable: false }));
+
+    const handoffStart = performance.now();
+    try {
+      slot = await ctx.pool.acquire(base, taskBranch(runId, taskId));
+    } catch (err) {
+      return void (await fail(`could not prepare a worktree: ${(err as Error).message}`));
+    }
+    timings.handoffMs = round(performance.now() - handoffStart);
+    bus.emit({ type: "slot:acquired", runId, slot: slot.id, taskId, handoffMs: timings.handoffMs });
+    bus.emit({ type: "task:started", runId, taskId, attempt: claim.attempt, slot: slot.id, workerId: claim.workerId });
+
+    await mkdir(attemptDir, { recursive: true });
+    const env = slotEnv({ runId, taskId, slotId: slot.id, portBase: slot.portBase });
+    const prompt = buildPrompt({ plan: ctx.plan, task, slotDir: slot.dir, conflictNote: claim.task.conflictNote });
+    const promptFile = join(attemptDir, "prompt.md");
+    const taskFile = join(attemptDir, "task.json");
+    await writeFile(taskFile, JSON.stringify(task));
+    void store.updateAttempt(claim, { slotId: slot.id, logPath }).catch(() => {});
+
+    const preset = ctx.resolvePreset(task);
+    const result: AgentRunResult = await runAgent(
+      preset,
+      {
+        runId,
+        taskId,
+        slotDir: slot.dir,
+        prompt,
+        promptFile,
+        taskFile,
+        env,
+        model: ctx.options.model,
+        budgetUsd: ctx.options.attemptBudgetUsd,
+        extraArgs: ctx.options.agentArgs,
+      },
+      {
+        timeoutMs: ctx.options.timeoutS * 1000,
+        idleTimeoutMs: ctx.options.idleTimeoutS * 1000,
+        logPath,
+        signal: killed.signal,
+      },
+    );
+    timings.spawnMs = result.process.spawnMs;
+    timings.agentMs = result.process.durationMs;
+    const usage = result.report.usage;
+    if (usage.costUsd) ctx.spend.usd += usage.costUsd;
+
+    if (!result.ok) {
+      if (lostLease) return void (await fail("lease lost: another worker took the task over"));
+      if (result.process.aborted) {
+        // Killed by cancel or shutdown: the attempt does not count against the task.
+        return void (await fail("interrupted", { usage, exitCode: result.process.exitCode, freeRetry: true }));
+      }
+      if (result.report.rateLimited) {
+        const wait = result.report.retryAfterMs ?? RATE_LIMIT_BACKOFF_MS;
+        const freeRetry = claim.task.maxAttempts - claim.attempt < ctx.options.maxRateLimitRetries;
+        return void (await fail(`rate limited: ${result.reason ?? "the model is overloaded"}`, {
+          usage,
+          exitCode: result.process.exitCode,
+          notBefore: Date.now() + wait,
+          freeRetry,
+        }));
+      }
+      return void (await fail(result.reason ?? "the agent failed", {
+        usage,
+        exitCode: result.process.exitCode,
+        signal: result.process.signal,
+      }));
+    }
+
+    const commands = task.verification.commands;
+    if (commands.length > 0) {
+      bus.emit({ type: "task:verifying", runId, taskId, attempt: claim.attempt, commands: commands.length });
+      const verdict = await verify(commands, {
+        cwd: slot.dir,
+        env,
+        timeoutMs: ctx.options.verifyTimeoutS * 1000,
+        logPath: join(attemptDir, "verify.log"),
+        signal: killed.signal,
+      });
+      timings.verifyMs = verdict.durationMs;
+      if (!verdict.ok) {
+        const f = verdict.failure!;
+        return void (await fail(`verification failed: \`${f.command}\` ${f.reason}`, { usage, exitCode: 0 }));
+      }
+    }
+
+    const commitStart = performance.now();
+    const committed = await ctx.git.commitAll(slot.dir, commitMessage(task), { base });
+    timings.commitMs = round(performance.now() - commitStart);
+    if (!committed.changed && !task.allowNoChanges) {
+      return void (await fail("the agent changed nothing (mark the task's files as Read if that is expected)", {
+        usage,
+        exitCode: 0,
+      }));
+    }
+    if (lostLease) return void (await fail("lease lost: another worker took the task over"));
+    const accepted = await finish({
+      kind: "succeeded",
+      resultCommit: committed.commit,
+      exitCode: result.process.exitCode,
+      logPath,
+      usage,
+      timings,
+    });
+    if (accepted) {
+      bus.emit({ type: "task:completed", runId, taskId, attempt: claim.attempt, commit: committed.commit, usage });
+    }
+  } catch (err) {
+    await fail(`internal error: ${(err as Error).message}`).catch(() => {});
+  } finally {
+    clearInterval(renew);
+    ctx.killSignal.removeEventListener("abort", onKill);
+    if (slot) ctx.pool.release(slot);
+    ctx.kick();
+  }
+}
+
+function commitMessage(task: { id: string; title: string; commit?: string }): string {
+  const subject = task.commit?.trim() || `Task ${task.id}: ${task.title}`;
+  return `${subject}\n\nOrchard-Task: ${task.id}\n`;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -1,0 +1,39 @@
+import type { AgentPreset } from "../agent/types.js";
+import type { Git, WorktreePool } from "../git/index.js";
+import type { PlanGraph } from "../plan/graph.js";
+import type { Plan, PlanTask } from "../plan/types.js";
+import type { RunId, Store } from "../store/types.js";
+import type { EventBus } from "./events.js";
+import type { RunOptions } from "./options.js";
+import type { Wake } from "./wake.js";
+
+/** What every part of one run's execution in this process shares. */
+export interface RunContext {
+  runId: RunId;
+  repo: string;
+  plan: Plan;
+  options: RunOptions;
+  store: Store;
+  git: Git;
+  pool: WorktreePool;
+  bus: EventBus;
+  graph: PlanGraph;
+  tasks: ReadonlyMap<string, PlanTask>;
+  /** Tasks skipped at creation (completed in the plan, outside the batch range): they count as done. */
+  presatisfied: ReadonlySet<string>;
+  landingOrder: readonly string[];
+  /** `<repo>/.orchard/runs/<run-id>`: prompts and logs. */
+  runDir: string;
+  /** Identifies this process as a lock owner. */
+  owner: string;
+  /** Wakes idle workers when tasks are queued. */
+  workWake: Wake;
+  /** Asks the coordinator to look at the run again (an attempt ended, a task landed). */
+  kick: () => void;
+  /** Aborted to kill every running agent (cancel, second Ctrl-C). */
+  killSignal: AbortSignal;
+  /** Set when workers must stop claiming (run over, Ctrl-C, spend limit). */
+  stopClaiming: { value: boolean; reason: string | null };
+  resolvePreset: (task: PlanTask) => AgentPreset;
+  spend: { usd: number };
+}

@@ -1,0 +1,53 @@
+import { OrchardError } from "../errors.js";
+import type { RunId, Store } from "../store/types.js";
+import { EventBus } from "./events.js";
+import { finalizeCancelled } from "./execute.js";
+import { loadRun } from "./run.js";
+
+/**
+ * Cancels a run. A process executing it sees the request within a tick and kills its agents;
+ * a run nobody is executing (interrupted, crashed) is cancelled here and now.
+ */
+export async function cancelRun(store: Store, runId: string): Promise<"requested" | "cancelled"> {
+  const run = await loadRun(store, runId);
+  if (["succeeded", "failed", "cancelled"].includes(run.status)) {
+    throw new OrchardError("RUN_FINISHED", `run ${run.id} already ${run.status}`);
+  }
+  await store.requestCancel(run.id);
+  const now = Date.now();
+  const live = (await store.listWorkers(run.id)).filter((w) => w.stoppedAt === null && now - w.heartbeatAt < 10_000);
+  if (live.length > 0) return "requested";
+  const bus = new EventBus();
+  bus.on((e) => {
+    const { type, runId: _r, ...data } = e;
+    void store.appendEvent(run.id, type, data as Record<string, unknown>);
+  });
+  await finalizeCancelled({ store, runId: run.id, bus });
+  await store.updateRun(run.id, { status: "cancelled", reason: "cancelled", finishedAt: now });
+  await store.appendEvent(run.id, "run:finished", { status: "cancelled", reason: "cancelled" });
+  return "cancelled";
+}
+
+/** Makes a failed, skipped or cancelled task runnable again (and the tasks it had blocked); `resume` runs them. */
+export async function retryTask(store: Store, runId: string, taskId: string): Promise<string[]> {
+  const run = await loadRun(store, runId);
+  const tasks = await store.listTasks(run.id as RunId);
+  const task = tasks.find((t) => t.taskId === taskId);
+  if (!task) throw new OrchardError("TASK_NOT_FOUND", `run ${run.id} has no task ${taskId}`);
+  if (!["failed", "skipped", "cancelled"].includes(task.status)) {
+    throw new OrchardError("USAGE", `task ${taskId} is ${task.status}; only failed, skipped or cancelled tasks can be retried`);
+  }
+  const reset = [taskId];
+  await store.resetTask(run.id, taskId);
+  // Tasks skipped because of this one get their chance again too.
+  for (const t of tasks) {
+    if (t.status === "skipped" && t.reason?.startsWith("depends on") && t.taskId !== taskId) {
+      if (await store.resetTask(run.id, t.taskId)) reset.push(t.taskId);
+    }
+  }
+  if (["succeeded", "failed", "cancelled"].includes(run.status)) {
+    await store.updateRun(run.id, { status: "interrupted", reason: `retry of ${taskId} requested`, finishedAt: null });
+  }
+  await store.appendEvent(run.id, "task:retry-requested", { taskId, reset });
+  return reset;
+}

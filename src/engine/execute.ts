@@ -1,0 +1,153 @@
+import { hostname } from "node:os";
+import type { RunStatus, WorkerId } from "../store/types.js";
+import { runAttempt } from "./attempt.js";
+import type { RunContext } from "./context.js";
+import { advance, type Verdict } from "./coordinator.js";
+import { Wake } from "./wake.js";
+
+const TICK_MS = 200;
+const IDLE_CLAIM_WAIT_MS = 250;
+
+export interface ExecuteControls {
+  /** Stop claiming; running attempts finish (first Ctrl-C). */
+  stop(reason: string): void;
+  /** Kill running agents (second Ctrl-C, cancel). */
+  kill(): void;
+}
+
+export interface ExecuteResult {
+  status: RunStatus;
+  reason: string | null;
+}
+
+/**
+ * Drives one run in this process: N workers claim and run attempts while a coordinator lands work,
+ * queues what became ready, and watches for cancellation, until every task is final or the run is stopped.
+ */
+export async function execute(
+  ctx: RunContext,
+  killer: AbortController,
+  coordWake: Wake,
+  controls: (c: ExecuteControls) => void,
+): Promise<ExecuteResult> {
+  const { store, runId, options } = ctx;
+  let inFlight = 0;
+  let done = false;
+  controls({
+    stop(reason) {
+      if (!ctx.stopClaiming.value) ctx.stopClaiming = { value: true, reason };
+      ctx.workWake.notify();
+      coordWake.notify();
+    },
+    kill() {
+      ctx.stopClaiming = { value: true, reason: ctx.stopClaiming.reason ?? "killed" };
+      killer.abort();
+      ctx.workWake.notify();
+      coordWake.notify();
+    },
+  });
+
+  const workerIds: WorkerId[] = [];
+  for (let i = 1; i <= options.workers; i++) {
+    const id = `${ctx.owner}/w${i}` as WorkerId;
+    workerIds.push(id);
+    const now = Date.now();
+    await store.registerWorker({ id, runId, host: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now });
+  }
+  const heartbeat = setInterval(() => {
+    for (const id of workerIds) void store.heartbeatWorker(id).catch(() => {});
+  }, Math.max(200, Math.floor(options.leaseMs / 3)));
+
+  const workerLoop = async (workerId: WorkerId) => {
+    ctx.bus.emit({ type: "worker:started", runId, workerId });
+    while (!done && !ctx.stopClaiming.value) {
+      if (options.maxCostUsd !== undefined && ctx.spend.usd >= options.maxCostUsd) {
+        ctx.bus.emit({ type: "spend:limit-reached", runId, spentUsd: ctx.spend.usd, limitUsd: options.maxCostUsd });
+        ctx.stopClaiming = {
+          value: true,
+          reason: `spend limit of $${options.maxCostUsd} reached ($${ctx.spend.usd.toFixed(4)} spent); resume with a higher --max-cost-usd to go on`,
+        };
+        coordWake.notify();
+        break;
+      }
+      const started = performance.now();
+      const claim = await store.claimTask(runId, workerId, options.leaseMs);
+      if (!claim) {
+        await ctx.workWake.wait(IDLE_CLAIM_WAIT_MS);
+        continue;
+      }
+      inFlight++;
+      try {
+        await runAttempt(ctx, claim, Math.round((performance.now() - started) * 100) / 100);
+      } finally {
+        inFlight--;
+      }
+    }
+    ctx.bus.emit({ type: "worker:stopped", runId, workerId });
+  };
+
+  const workers = workerIds.map((id) => workerLoop(id));
+  let result: ExecuteResult;
+  try {
+    result = await coordinate(ctx, killer, coordWake, () => inFlight);
+  } finally {
+    done = true;
+    ctx.stopClaiming = { value: true, reason: ctx.stopClaiming.reason };
+    ctx.workWake.notify();
+    await Promise.allSettled(workers);
+    clearInterval(heartbeat);
+    for (const id of workerIds) await store.stopWorker(id).catch(() => {});
+  }
+  return result;
+}
+
+async function coordinate(
+  ctx: RunContext,
+  killer: AbortController,
+  coordWake: Wake,
+  inFlight: () => number,
+): Promise<ExecuteResult> {
+  const { store, runId, bus } = ctx;
+  for (;;) {
+    const run = await store.getRun(runId);
+    if (run?.cancelRequested) return cancel(ctx, killer, coordWake, inFlight);
+    const v: Verdict | null = await advance(ctx);
+    if (v) return v;
+    if (ctx.stopClaiming.value && inFlight() === 0) {
+      // Work that finished while stopping still lands before we leave.
+      const last = await advance(ctx);
+      if (last) return last;
+      const reason = ctx.stopClaiming.reason ?? "stopped";
+      bus.emit({ type: "run:interrupted", runId, reason });
+      return { status: "interrupted", reason };
+    }
+    await coordWake.wait(TICK_MS);
+  }
+}
+
+async function cancel(
+  ctx: RunContext,
+  killer: AbortController,
+  coordWake: Wake,
+  inFlight: () => number,
+): Promise<ExecuteResult> {
+  ctx.stopClaiming = { value: true, reason: "cancelled" };
+  killer.abort();
+  ctx.workWake.notify();
+  while (inFlight() > 0) await coordWake.wait(50);
+  await finalizeCancelled(ctx);
+  return { status: "cancelled", reason: "cancelled" };
+}
+
+export async function finalizeCancelled(ctx: Pick<RunContext, "store" | "runId" | "bus">): Promise<void> {
+  const open = (await ctx.store.listTasks(ctx.runId)).filter(
+    (t) => !["landed", "failed", "skipped", "cancelled"].includes(t.status),
+  );
+  await ctx.store.finalizeTasks(
+    ctx.runId,
+    open.map((t) => t.taskId),
+    "cancelled",
+    "run cancelled",
+  );
+  for (const t of open) ctx.bus.emit({ type: "task:cancelled", runId: ctx.runId, taskId: t.taskId });
+}

@@ -1,0 +1,8 @@
+export { cancelRun, retryTask } from "./control.js";
+export type { EngineEvent, EngineEventType, Listener } from "./events.js";
+export { EventBus } from "./events.js";
+export type { RunOptions, RunOptionsInput } from "./options.js";
+export { normalizeOptions, RunOptionsSchema } from "./options.js";
+export { integrationBranch, taskBranch } from "./refs.js";
+export type { EngineDeps, RunHandle, RunResult } from "./run.js";
+export { loadRun, openRepoStore, resumeRun, startRun } from "./run.js";

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/** A run's options: one schema gives the type, the validation and the defaults. */
+export const RunOptionsSchema = z.object({
+  agent: z.string().default("scripted"),
+  /** argv template for the `command` agent. */
+  agentCommand: z.string().optional(),
+  mode: z.enum(["local", "parallel", "dagger", "sandbox"]).default("parallel"),
+  workers: z.number().int().min(1).max(256).default(3),
+  /** Pooled worktrees; more than workers so slot resets overlap running agents. 0 = workers + 2. */
+  slots: z.number().int().min(0).max(512).default(0),
+  maxAttempts: z.number().int().min(1).max(20).default(2),
+  timeoutS: z.number().positive().default(1800),
+  idleTimeoutS: z.number().positive().default(300),
+  verifyTimeoutS: z.number().positive().default(600),
+  onConflict: z.enum(["retry", "fail"]).default("retry"),
+  maxConflictRetries: z.number().int().min(0).max(10).default(2),
+  /** Tasks of one batch that declare the same file do not run at the same time. */
+  fileGuard: z.boolean().default(true),
+  /** Flat plans: run tasks at the same time except where their files say otherwise. */
+  parallel: z.boolean().default(false),
+  startBatch: z.number().int().min(1).optional(),
+  endBatch: z.number().int().min(1).optional(),
+  /** Branch to fast-forward to the integration result at the end, if it has not moved. */
+  into: z.string().optional(),
+  leaseMs: z.number().int().min(200).default(30_000),
+  maxCostUsd: z.number().positive().optional(),
+  /** Per-attempt budget passed to CLIs that support one. */
+  attemptBudgetUsd: z.number().positive().optional(),
+  model: z.string().optional(),
+  /** Extra argv for the agent CLI (e.g. allowed tools). */
+  agentArgs: z.array(z.string()).default([]),
+  /** Rate-limit back-offs per task before the task fails. */
+  maxRateLimitRetries: z.number().int().min(0).max(20).default(5),
+});
+
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
+export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
+
+export function normalizeOptions(input: RunOptionsInput): RunOptions {
+  const opts = RunOptionsSchema.parse(input);
+  if (opts.mode === "local") opts.workers = 1;
+  if (opts.slots === 0) opts.slots = opts.workers + Math.min(2, opts.workers);
+  if (opts.slots < opts.workers) opts.slots = opts.workers;
+  return opts;
+}

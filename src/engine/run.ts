@@ -1,0 +1,294 @@
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { getPreset } from "../agent/index.js";
+import type { AgentPreset } from "../agent/types.js";
+import { OrchardError } from "../errors.js";
+import { ensureRepo, Git, WorktreePool } from "../git/index.js";
+import { planGraph } from "../plan/index.js";
+import type { Plan, PlanTask } from "../plan/types.js";
+import { openStore, sqliteStorePath } from "../store/index.js";
+import type { NewRun, RunId, RunRecord, RunStatus, Store, TaskRecord } from "../store/types.js";
+import type { RunContext } from "./context.js";
+import { EventBus, isPersisted } from "./events.js";
+import { type ExecuteControls, execute } from "./execute.js";
+import { fastForwardInto } from "./into.js";
+import { normalizeOptions, type RunOptions, type RunOptionsInput } from "./options.js";
+import { landingOrder } from "./scheduler.js";
+import { headsRef, integrationBranch, newRunId } from "./refs.js";
+import { Wake } from "./wake.js";
+
+export interface RunResult {
+  runId: RunId;
+  status: RunStatus;
+  reason: string | null;
+  integrationBranch: string;
+  integrationHead: string | null;
+  tasks: TaskRecord[];
+  durationMs: number;
+  /** Set when `--into` was asked for: what happened to that branch. */
+  into?: { branch: string; updated: boolean; message: string };
+}
+
+export interface RunHandle {
+  runId: RunId;
+  bus: EventBus;
+  done: Promise<RunResult>;
+  /** First Ctrl-C: stop claiming, let running attempts finish; the run stays resumable. */
+  stop(reason?: string): void;
+  /** Second Ctrl-C: kill running agents too. */
+  kill(): void;
+}
+
+export interface EngineDeps {
+  /** A store to use instead of the repository's SQLite file (tests, PostgreSQL). Not closed by the engine. */
+  store?: Store;
+  bus?: EventBus;
+  /** Slot pool directory (default `<repo>/.orchard/worktrees`). */
+  poolDir?: string;
+}
+
+/** Opens the repository's embedded store. */
+export async function openRepoStore(repo: string): Promise<Store> {
+  return openStore({ kind: "sqlite", path: sqliteStorePath(repo) });
+}
+
+/** Creates a run for a plan and starts executing it in this process. */
+export async function startRun(
+  input: { repo: string; plan: Plan; planPath?: string | null; options?: RunOptionsInput; base?: string },
+  deps: EngineDeps = {},
+): Promise<RunHandle> {
+  const repo = await ensureRepo(input.repo);
+  const options = normalizeOptions(input.options ?? {});
+  const presets = resolvePresets(input.plan, options);
+  const git = new Git(repo);
+  const baseCommit = await git.resolveCommit(input.base ?? "HEAD").catch(() => {
+    throw new OrchardError("REPO_INVALID", `cannot resolve base ${input.base ?? "HEAD"} in ${repo}: is there a commit?`);
+  });
+  const store = deps.store ?? (await openRepoStore(repo));
+  const runId = newRunId();
+  const branch = integrationBranch(runId);
+  await git.updateRef(headsRef(branch), baseCommit, null);
+  const presatisfied = presatisfiedTasks(input.plan, options);
+  const record: NewRun = {
+    id: runId,
+    repo,
+    planPath: input.planPath ?? input.plan.source ?? null,
+    planJson: JSON.stringify(input.plan),
+    optionsJson: JSON.stringify(options),
+    baseCommit,
+    integrationBranch: branch,
+    batches: input.plan.batches.map((b) => ({
+      batchId: b.id,
+      index: b.index,
+      title: b.title,
+      dependsOn: [...b.dependsOn],
+    })),
+    tasks: input.plan.tasks.map((t) => {
+      const skip = presatisfied.get(t.id);
+      return {
+        taskId: t.id,
+        batchId: t.batch,
+        index: t.index,
+        title: t.title,
+        maxAttempts: options.maxAttempts,
+        status: skip ? "skipped" : "pending",
+        ...(skip ? { reason: skip } : {}),
+      };
+    }),
+  };
+  await store.createRun(record);
+  return launch({ repo, git, store, ownsStore: !deps.store, runId, plan: input.plan, options, presets, deps, resumed: false });
+}
+
+/** Continues a run after a crash, Ctrl-C or a spend limit: landed work stays landed, interrupted attempts run again. */
+export async function resumeRun(
+  input: { repo: string; runId: string; options?: Partial<RunOptionsInput> },
+  deps: EngineDeps = {},
+): Promise<RunHandle> {
+  const repo = await ensureRepo(input.repo);
+  const store = deps.store ?? (await openRepoStore(repo));
+  const run = await loadRun(store, input.runId);
+  if (["succeeded", "failed", "cancelled"].includes(run.status)) {
+    const pending = (await store.listTasks(run.id)).some((t) => t.status === "pending");
+    if (!pending) {
+      if (!deps.store) await store.close();
+      throw new OrchardError("RUN_FINISHED", `run ${run.id} already ${run.status}; use \`orchard retry ${run.id} <task>\` to run a task again`);
+    }
+  }
+  await assertNotLive(store, run);
+  const plan = JSON.parse(run.planJson) as Plan;
+  const options = normalizeOptions({ ...JSON.parse(run.optionsJson), ...(input.options ?? {}) });
+  const presets = resolvePresets(plan, options);
+  await store.requeueInterrupted(run.id);
+  return launch({ repo, git: new Git(repo), store, ownsStore: !deps.store, runId: run.id, plan, options, presets, deps, resumed: true });
+}
+
+export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
+  const run = await store.getRun(runId as RunId);
+  if (!run) throw new OrchardError("RUN_NOT_FOUND", `no run ${runId} in this repository; \`orchard status\` lists runs`);
+  return run;
+}
+
+async function assertNotLive(store: Store, run: RunRecord): Promise<void> {
+  const now = Date.now();
+  const options = JSON.parse(run.optionsJson) as RunOptions;
+  const live = (await store.listWorkers(run.id)).filter(
+    (w) => w.stoppedAt === null && now - w.heartbeatAt < (options.leaseMs ?? 30_000),
+  );
+  if (live.length > 0) {
+    const w = live[0]!;
+    throw new OrchardError("RUN_BUSY", `run ${run.id} is being executed by pid ${w.pid} on ${w.host}; stop it first`);
+  }
+}
+
+interface LaunchInput {
+  repo: string;
+  git: Git;
+  store: Store;
+  ownsStore: boolean;
+  runId: RunId;
+  plan: Plan;
+  options: RunOptions;
+  presets: (task: PlanTask) => AgentPreset;
+  deps: EngineDeps;
+  resumed: boolean;
+}
+
+async function launch(input: LaunchInput): Promise<RunHandle> {
+  const { repo, git, store, runId, plan, options } = input;
+  const bus = input.deps.bus ?? new EventBus();
+  const persisting = persistEvents(bus, store, runId);
+  const pool = new WorktreePool({ git, ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}) });
+  await pool.init();
+  const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
+  const runDir = join(repo, ".orchard", "runs", runId);
+  await mkdir(runDir, { recursive: true });
+  const killer = new AbortController();
+  const coordWake = new Wake();
+  const presatisfied = new Set(presatisfiedTasks(plan, options).keys());
+  const ctx: RunContext = {
+    runId,
+    repo,
+    plan,
+    options,
+    store,
+    git,
+    pool,
+    bus,
+    graph,
+    tasks: new Map(plan.tasks.map((t) => [t.id as string, t])),
+    presatisfied,
+    landingOrder: landingOrder(
+      plan.tasks.map((t) => ({ taskId: t.id, index: t.index })),
+      graph.edges,
+    ),
+    runDir,
+    owner: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
+    workWake: new Wake(),
+    kick: () => coordWake.notify(),
+    killSignal: killer.signal,
+    stopClaiming: { value: false, reason: null },
+    resolvePreset: input.presets,
+    spend: { usd: await spentSoFar(store, runId) },
+  };
+  let controls: ExecuteControls | undefined;
+  const started = Date.now();
+  await store.updateRun(runId, { status: "running", startedAt: started, finishedAt: null, reason: null });
+  const open = (await store.listTasks(runId)).filter((t) => !["landed", "failed", "skipped", "cancelled"].includes(t.status));
+  bus.emit({ type: "run:started", runId, tasks: open.length, workers: options.workers, resumed: input.resumed });
+  await pool.prewarm(Math.min(options.slots, Math.max(1, open.length)), (await store.getRun(runId))?.integrationHead ?? (await store.getRun(runId))!.baseCommit);
+
+  const done = (async (): Promise<RunResult> => {
+    try {
+      const outcome = await execute(ctx, killer, coordWake, (c) => {
+        controls = c;
+      });
+      const final = (await store.getRun(runId))!;
+      let into: RunResult["into"];
+      if (outcome.status === "succeeded" && options.into) {
+        into = await fastForwardInto(git, options.into, final);
+      }
+      const finishedAt = Date.now();
+      await store.updateRun(runId, {
+        status: outcome.status,
+        reason: outcome.reason,
+        finishedAt: outcome.status === "interrupted" ? null : finishedAt,
+      });
+      bus.emit({ type: "run:finished", runId, status: outcome.status, reason: outcome.reason, durationMs: finishedAt - started });
+      return {
+        runId,
+        status: outcome.status,
+        reason: outcome.reason,
+        integrationBranch: final.integrationBranch,
+        integrationHead: final.integrationHead ?? final.baseCommit,
+        tasks: await store.listTasks(runId),
+        durationMs: finishedAt - started,
+        ...(into ? { into } : {}),
+      };
+    } finally {
+      await pool.close();
+      await persisting.flush();
+      if (input.ownsStore) await store.close();
+    }
+  })();
+
+  return {
+    runId,
+    bus,
+    done,
+    stop: (reason = "interrupted by the user") => controls?.stop(reason),
+    kill: () => controls?.kill(),
+  };
+}
+
+/** Tasks that start out done: completed in the plan, or outside `--start-batch`/`--end-batch`. */
+function presatisfiedTasks(plan: Plan, options: RunOptions): Map<string, string> {
+  const out = new Map<string, string>();
+  const batchNumber = new Map(plan.batches.map((b) => [b.id as string, Number.isFinite(Number(b.id)) ? Number(b.id) : b.index + 1]));
+  for (const t of plan.tasks) {
+    const n = batchNumber.get(t.batch) ?? 1;
+    if (t.skip) out.set(t.id, "already completed in the plan");
+    else if (options.startBatch !== undefined && n < options.startBatch) out.set(t.id, `before --start-batch ${options.startBatch}`);
+    else if (options.endBatch !== undefined && n > options.endBatch) out.set(t.id, `after --end-batch ${options.endBatch}`);
+  }
+  return out;
+}
+
+function resolvePresets(plan: Plan, options: RunOptions): (task: PlanTask) => AgentPreset {
+  const cache = new Map<string, AgentPreset>();
+  const get = (name: string) => {
+    let preset = cache.get(name);
+    if (!preset) {
+      preset = getPreset(name, options.agentCommand ? { command: options.agentCommand } : {});
+      cache.set(name, preset);
+    }
+    return preset;
+  };
+  get(options.agent);
+  for (const t of plan.tasks) if (t.agent) get(t.agent);
+  return (task) => get(task.agent ?? options.agent);
+}
+
+async function spentSoFar(store: Store, runId: RunId): Promise<number> {
+  let usd = 0;
+  for (const a of await store.listAttempts(runId)) usd += a.usage?.costUsd ?? 0;
+  return usd;
+}
+
+/** Writes events to the store's log in order, off the engine's critical path. */
+function persistEvents(bus: EventBus, store: Store, runId: RunId) {
+  let chain = Promise.resolve();
+  const off = bus.on((event) => {
+    if (!isPersisted(event)) return;
+    const { type, runId: _r, ...data } = event;
+    chain = chain.then(() => store.appendEvent(runId, type, data as Record<string, unknown>).then(() => {}), () => {});
+  });
+  return {
+    flush: async () => {
+      off();
+      await chain.catch(() => {});
+    },
+  };
+}

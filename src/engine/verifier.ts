@@ -1,0 +1,45 @@
+import { runProcess } from "../agent/index.js";
+
+export interface VerifyResult {
+  ok: boolean;
+  /** The first command that failed, and why. */
+  failure?: { command: string; reason: string };
+  durationMs: number;
+}
+
+/**
+ * Runs a task's verification commands in its slot, one after another, stopping at the first failure.
+ * The commands are shell lines written in the plan (`cat "a b.txt"`, pipes …), so each runs as
+ * `bash -c <line>`: an argv array whose one script argument is the plan's text, as the plan's author meant it.
+ */
+export async function verify(
+  commands: readonly string[],
+  opts: { cwd: string; env: Record<string, string>; timeoutMs: number; logPath: string; signal?: AbortSignal },
+): Promise<VerifyResult> {
+  const started = Date.now();
+  for (const command of commands) {
+    let lastLine = "";
+    const result = await runProcess({
+      argv: ["bash", "-c", command],
+      cwd: opts.cwd,
+      env: opts.env,
+      timeoutMs: opts.timeoutMs,
+      logPath: opts.logPath,
+      signal: opts.signal,
+      onLine: (line) => {
+        if (line.trim()) lastLine = line.trim();
+      },
+    });
+    if (result.exitCode !== 0) {
+      const why = result.timedOut
+        ? `timed out after ${Math.round(opts.timeoutMs / 1000)} s`
+        : result.spawnError
+          ? `could not start: ${result.spawnError}`
+          : result.exitCode === null
+            ? `killed by ${result.signal ?? "a signal"}`
+            : `exited with code ${result.exitCode}${lastLine ? `: ${lastLine.slice(0, 200)}` : ""}`;
+      return { ok: false, failure: { command, reason: why }, durationMs: Date.now() - started };
+    }
+  }
+  return { ok: true, durationMs: Date.now() - started };
+}
