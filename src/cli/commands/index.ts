@@ -1,7 +1,20 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
+import { registerClean } from "./clean.js";
+import { registerControl } from "./control.js";
+import { registerDemo } from "./demo.js";
+import { registerLogs } from "./logs.js";
+import { registerRun } from "./run.js";
+import { registerStatus } from "./status.js";
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /** Every command, one module each. Add a line here when a command is added. */
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  registerRun,
+  registerStatus,
+  registerControl,
+  registerLogs,
+  registerClean,
+  registerDemo,
+];

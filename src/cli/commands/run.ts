@@ -1,0 +1,158 @@
+import { resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { openRepoStore, type RunHandle, type RunOptionsInput, resumeRun, startRun } from "../../engine/index.js";
+import { loadPlan } from "../../plan/index.js";
+import { println } from "../io.js";
+import { choiceArg, collect, intArg, numberArg } from "../options.js";
+import { plainProgress } from "../progress/plain.js";
+import { exitCodeFor, resultLines, summaryTable } from "../progress/summary.js";
+import { ttyProgress } from "../progress/tty.js";
+import type { RegisterCommand } from "./index.js";
+import { repoOption } from "./shared.js";
+
+interface RunFlags {
+  repo?: string;
+  agent?: string;
+  agentCommand?: string;
+  agentArg?: string[];
+  model?: string;
+  workers?: number;
+  slots?: number;
+  mode?: "local" | "parallel" | "dagger" | "sandbox";
+  base?: string;
+  into?: string;
+  startBatch?: number;
+  endBatch?: number;
+  maxAttempts?: number;
+  timeout?: number;
+  idleTimeout?: number;
+  onConflict?: "retry" | "fail";
+  parallel?: boolean;
+  fileGuard?: boolean;
+  maxCostUsd?: number;
+  attemptBudgetUsd?: number;
+  json?: boolean;
+}
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--agent <name>", "agent preset: scripted, command, claude, codex, gemini, aider, opencode"))
+    .option("--agent-command <argv>", 'argv template for any agent, e.g. "my-agent --prompt-file {prompt_file}"')
+    .option("--agent-arg <arg>", "extra argument for the agent CLI (repeatable)", collect)
+    .option("--model <name>", "model for agent CLIs that take one")
+    .option("--workers <n>", "parallel workers", intArg("--workers"))
+    .option("--slots <n>", "pooled worktrees (default workers + 2)", intArg("--slots"))
+    .option("--mode <mode>", "local (one worker) | parallel", choiceArg("--mode", ["local", "parallel", "dagger", "sandbox"] as const))
+    .option("--max-attempts <n>", "attempts per task", intArg("--max-attempts"))
+    .option("--timeout <s>", "wall-clock limit per agent run, seconds", numberArg("--timeout"))
+    .option("--idle-timeout <s>", "kill an agent silent this long, seconds", numberArg("--idle-timeout"))
+    .option("--on-conflict <policy>", "retry | fail", choiceArg("--on-conflict", ["retry", "fail"] as const))
+    .option("--max-cost-usd <usd>", "stop starting attempts once the run has spent this much", numberArg("--max-cost-usd"))
+    .option("--attempt-budget-usd <usd>", "per-attempt budget for CLIs that support one", numberArg("--attempt-budget-usd"))
+    .option("--json", "print the result as JSON instead of live progress");
+}
+
+function toOptions(f: RunFlags): RunOptionsInput {
+  const o: RunOptionsInput = {};
+  if (f.agent) o.agent = f.agent;
+  if (f.agentCommand) {
+    o.agentCommand = f.agentCommand;
+    if (!f.agent) o.agent = "command";
+  }
+  if (f.agentArg) o.agentArgs = f.agentArg;
+  if (f.model) o.model = f.model;
+  if (f.workers !== undefined) o.workers = f.workers;
+  if (f.slots !== undefined) o.slots = f.slots;
+  if (f.mode) o.mode = f.mode;
+  if (f.into) o.into = f.into;
+  if (f.startBatch !== undefined) o.startBatch = f.startBatch;
+  if (f.endBatch !== undefined) o.endBatch = f.endBatch;
+  if (f.maxAttempts !== undefined) o.maxAttempts = f.maxAttempts;
+  if (f.timeout !== undefined) o.timeoutS = f.timeout;
+  if (f.idleTimeout !== undefined) o.idleTimeoutS = f.idleTimeout;
+  if (f.onConflict) o.onConflict = f.onConflict;
+  if (f.parallel !== undefined) o.parallel = f.parallel;
+  if (f.fileGuard === false) o.fileGuard = false;
+  if (f.maxCostUsd !== undefined) o.maxCostUsd = f.maxCostUsd;
+  if (f.attemptBudgetUsd !== undefined) o.attemptBudgetUsd = f.attemptBudgetUsd;
+  return o;
+}
+
+export const registerRun: RegisterCommand = (program, io) => {
+  addRunOptions(
+    repoOption(program.command("run").description("run a plan's tasks with agents and land the results").argument("<plan>", "plan file")),
+  )
+    .option("--base <ref>", "commit the run starts from (default HEAD)")
+    .option("--into <branch>", "fast-forward this branch to the result at the end, if it has not moved")
+    .option("--start-batch <n>", "first batch to run", intArg("--start-batch"))
+    .option("--end-batch <n>", "last batch to run", intArg("--end-batch"))
+    .option("--parallel", "flat plans: run tasks at the same time except where their files overlap")
+    .option("--no-file-guard", "let tasks of one batch that name the same file run at the same time")
+    .action(async (planPath: string, flags: RunFlags) => {
+      const plan = await loadPlan(resolve(io.cwd, planPath));
+      const repo = resolve(io.cwd, flags.repo ?? ".");
+      const handle = await startRun({
+        repo,
+        plan,
+        planPath: resolve(io.cwd, planPath),
+        options: toOptions(flags),
+        ...(flags.base ? { base: flags.base } : {}),
+      });
+      io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map(plan.tasks.map((t) => [t.id as string, t.title])));
+    });
+
+  addRunOptions(repoOption(program.command("resume").description("continue an interrupted run").argument("<run>", "run id")))
+    .action(async (runId: string, flags: RunFlags) => {
+      const repo = resolve(io.cwd, flags.repo ?? ".");
+      const handle = await resumeRun({ repo, runId, options: toOptions(flags) });
+      io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map());
+    });
+};
+
+/** Shows a run's progress until it ends; Ctrl-C once stops claiming, twice kills the agents. */
+async function follow(
+  handle: RunHandle,
+  repo: string,
+  json: boolean,
+  io: Parameters<RegisterCommand>[1],
+  titles: Map<string, string>,
+): Promise<number> {
+  const tty = !json && io.stdout.isTTY === true;
+  let tasksTotal = titles.size;
+  const view = tty ? ttyProgress(io.stdout, titles, tasksTotal) : null;
+  const off = json ? () => {} : handle.bus.on(view ? view.onEvent : plainProgress(io.stdout));
+  const offStart = handle.bus.on((e) => {
+    if (e.type === "run:started") tasksTotal = e.tasks;
+  });
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      println(io.stderr, "\nstopping: running attempts will finish (Ctrl-C again to kill them)");
+      handle.stop();
+    } else handle.kill();
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+  try {
+    const result = await handle.done;
+    view?.stop();
+    off();
+    offStart();
+    if (json) {
+      println(io.stdout, JSON.stringify(result, null, 2));
+    } else {
+      const store = await openRepoStore(repo);
+      try {
+        println(io.stdout, summaryTable(result.tasks, await store.listAttempts(result.runId), tty));
+      } finally {
+        await store.close();
+      }
+      for (const line of resultLines(result)) println(io.stdout, line);
+    }
+    return exitCodeFor(result, interrupts > 0);
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+  }
+}

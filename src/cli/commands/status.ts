@@ -1,0 +1,101 @@
+import type { RunId, Store } from "../../store/types.js";
+import { loadRun } from "../../engine/index.js";
+import { duration, short, usd } from "../format.js";
+import { println } from "../io.js";
+import { summaryTable } from "../progress/summary.js";
+import type { RegisterCommand } from "./index.js";
+import { repoOption, withStore } from "./shared.js";
+
+/** A run as `status --json` and the API show it. */
+export async function runView(store: Store, runId: string) {
+  const run = await loadRun(store, runId);
+  const [tasks, attempts, batches] = await Promise.all([
+    store.listTasks(run.id),
+    store.listAttempts(run.id),
+    store.listBatches(run.id),
+  ]);
+  const counts: Record<string, number> = {};
+  for (const t of tasks) counts[t.status] = (counts[t.status] ?? 0) + 1;
+  const costUsd = attempts.reduce((s, a) => s + (a.usage?.costUsd ?? 0), 0);
+  const { planJson: _p, optionsJson, ...rest } = run;
+  return {
+    ...rest,
+    options: JSON.parse(optionsJson) as Record<string, unknown>,
+    counts,
+    costUsd,
+    batches,
+    tasks: tasks.map((t) => ({
+      ...t,
+      attempts: attempts.filter((a) => a.taskId === t.taskId),
+    })),
+  };
+}
+
+export const registerStatus: RegisterCommand = (program, io) => {
+  repoOption(program.command("status").description("show runs, or one run's batches and tasks").argument("[run]", "run id"))
+    .option("--json", "print JSON")
+    .action(async (runId: string | undefined, flags: { repo?: string; json?: boolean }) => {
+      await withStore(io, flags.repo, async (store) => {
+        if (!runId) {
+          const runs = await store.listRuns();
+          if (flags.json) {
+            const list = [];
+            for (const r of runs) {
+              const tasks = await store.listTasks(r.id);
+              list.push({
+                id: r.id,
+                status: r.status,
+                reason: r.reason,
+                planPath: r.planPath,
+                integrationBranch: r.integrationBranch,
+                integrationHead: r.integrationHead,
+                createdAt: r.createdAt,
+                finishedAt: r.finishedAt,
+                tasks: tasks.length,
+                landed: tasks.filter((t) => t.status === "landed").length,
+                failed: tasks.filter((t) => t.status === "failed").length,
+              });
+            }
+            println(io.stdout, JSON.stringify(list, null, 2));
+            return;
+          }
+          if (runs.length === 0) println(io.stdout, "no runs yet: `orchard run <plan>` starts one");
+          for (const r of runs) {
+            const tasks = await store.listTasks(r.id);
+            const landed = tasks.filter((t) => t.status === "landed").length;
+            println(
+              io.stdout,
+              `${r.id}  ${r.status.padEnd(11)} ${landed}/${tasks.length} landed  ${new Date(r.createdAt).toISOString()}  ${r.planPath ?? ""}`,
+            );
+          }
+          return;
+        }
+        const view = await runView(store, runId);
+        if (flags.json) {
+          println(io.stdout, JSON.stringify(view, null, 2));
+          return;
+        }
+        const elapsed = (view.finishedAt ?? Date.now()) - (view.startedAt ?? view.createdAt);
+        println(io.stdout, `run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ""}  ${duration(elapsed)}  ${usd(view.costUsd)}`);
+        println(io.stdout, `plan: ${view.planPath ?? "-"}   base: ${short(view.baseCommit)}   integration: ${view.integrationBranch} at ${short(view.integrationHead ?? view.baseCommit)}`);
+        for (const b of view.batches) {
+          const deps = b.dependsOn.length ? `after batch ${b.dependsOn.join(", ")}` : "independent";
+          println(io.stdout, `batch ${b.batchId}: ${b.title} (${deps})${b.baseCommit ? ` base ${short(b.baseCommit)}` : ""}`);
+        }
+        const attempts = view.tasks.flatMap((t) => t.attempts);
+        println(io.stdout, summaryTable(view.tasks, attempts, io.stdout.isTTY === true));
+        for (const t of view.tasks) {
+          const last = t.attempts.at(-1);
+          const u = last?.usage;
+          if (u && (u.sessionId || u.turns || u.costUsd)) {
+            println(
+              io.stdout,
+              `  ${t.taskId}: session ${u.sessionId ?? "-"}, ${u.turns ?? "?"} turns, ${u.inputTokens ?? 0} in / ${u.outputTokens ?? 0} out tokens${u.costUsd ? `, ${usd(u.costUsd)}` : ""}`,
+            );
+          }
+        }
+      });
+    });
+};
+
+export type { RunId };
