@@ -1,0 +1,27 @@
+/** The agent module: presets, prompts, and running agent processes in their own process groups. */
+export { judge, type Verdict } from "./judge.js";
+export {
+  commandPreset,
+  createGenericReader,
+  getPreset,
+  listPresets,
+  PRESETS,
+  type PresetEntry,
+  type PresetInfo,
+  type PresetOptions,
+  scriptedPreset,
+} from "./presets/index.js";
+export {
+  DEFAULT_KILL_GRACE_MS,
+  killAllChildren,
+  liveGroupCount,
+  type OutputStream,
+  type RunProcessOptions,
+  type RunProcessResult,
+  runProcess,
+} from "./process/index.js";
+export { buildPrompt, conflictNote, type PromptInput } from "./prompt/build-prompt.js";
+export { type RunAgentOptions, runAgent } from "./run-agent.js";
+export { type Action, planActions } from "./scripted/actions.js";
+export { slotEnv } from "./slot-env.js";
+export type * from "./types.js";

@@ -1,0 +1,5 @@
+export { groupAlive, killGroup } from "./kill.js";
+export type { OutputStream, RunProcessOptions, RunProcessResult } from "./options.js";
+export { DEFAULT_KILL_GRACE_MS } from "./options.js";
+export { killAllChildren, liveGroupCount } from "./registry.js";
+export { runProcess } from "./run-process.js";

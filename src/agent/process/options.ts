@@ -1,0 +1,31 @@
+import type { ProcessResult } from "../types.js";
+
+export type OutputStream = "stdout" | "stderr";
+
+export interface RunProcessOptions {
+  /** The program and its arguments; never a shell string. */
+  argv: string[];
+  cwd: string;
+  /** Added to the inherited environment. */
+  env?: Record<string, string>;
+  /** Written to stdin, which is then closed; without it stdin is closed from the start. */
+  input?: string;
+  /** Wall-clock limit; 0 or absent = none. */
+  timeoutMs?: number;
+  /** Limit on silence (no stdout or stderr output); 0 or absent = none. */
+  idleTimeoutMs?: number;
+  /** Between SIGTERM and SIGKILL to the group. Default 3000. */
+  killGraceMs?: number;
+  /** Output is appended here (parent directories are created). */
+  logPath?: string;
+  onLine?: (line: string, stream: OutputStream) => void;
+  signal?: AbortSignal;
+}
+
+/** The contract's ProcessResult plus bounded tails of the output, for error messages. */
+export interface RunProcessResult extends ProcessResult {
+  stdoutTail: string;
+  stderrTail: string;
+}
+
+export const DEFAULT_KILL_GRACE_MS = 3000;

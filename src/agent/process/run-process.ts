@@ -1,0 +1,222 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { stat } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { groupAlive, killGroup } from "./kill.js";
+import { LineSplitter } from "./lines.js";
+import { type LogSink, openLog } from "./log.js";
+import {
+  DEFAULT_KILL_GRACE_MS,
+  type OutputStream,
+  type RunProcessOptions,
+  type RunProcessResult,
+} from "./options.js";
+import { registerGroup, unregisterGroup } from "./registry.js";
+import { Tail } from "./tail.js";
+
+type Ending = "timedOut" | "idleTimedOut" | "aborted";
+
+/**
+ * Runs one program in its own process group and resolves with the same result shape whether it
+ * succeeded, failed, timed out or never started. It never rejects for the child's sake.
+ *
+ * node:child_process is used directly rather than execa: we need `kill(-pgid)` for both TERM and the
+ * later KILL (execa's forceKillAfterDelay signals only the leader), an idle timer reset on every chunk,
+ * and streaming with backpressure to a log without buffering output.
+ */
+export async function runProcess(opts: RunProcessOptions): Promise<RunProcessResult> {
+  const t0 = performance.now();
+  const startedAt = Date.now();
+  const base: RunProcessResult = {
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    idleTimedOut: false,
+    aborted: false,
+    spawnError: null,
+    startedAt,
+    spawnMs: 0,
+    durationMs: 0,
+    stdoutTail: "",
+    stderrTail: "",
+  };
+  const done = (extra: Partial<RunProcessResult>): RunProcessResult => ({
+    ...base,
+    ...extra,
+    durationMs: Math.round(performance.now() - t0),
+  });
+
+  if (opts.argv.length === 0 || !opts.argv[0]) return done({ spawnError: "no command given" });
+  if (opts.signal?.aborted) return done({ aborted: true });
+  // spawn reports a missing cwd as ENOENT of the program, which would blame the wrong thing.
+  const cwdOk = await stat(opts.cwd).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!cwdOk) return done({ spawnError: `working directory does not exist: ${opts.cwd}` });
+
+  const log = await openLog(opts.logPath, opts.argv, opts.cwd);
+  return new Promise((resolve) => supervise(opts, log, t0, done, resolve));
+}
+
+function supervise(
+  opts: RunProcessOptions,
+  log: LogSink,
+  t0: number,
+  done: (extra: Partial<RunProcessResult>) => RunProcessResult,
+  resolve: (r: RunProcessResult) => void,
+): void {
+  const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const [file, ...args] = opts.argv as [string, ...string[]];
+  const outcome: Partial<RunProcessResult> = {};
+  const tails = { stdout: new Tail(), stderr: new Tail() };
+  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+  const timers: NodeJS.Timeout[] = [];
+  let ending: Ending | null = null;
+  let exited = false;
+  let settled = false;
+  let killTimer: NodeJS.Timeout | null = null;
+  let idleTimer: NodeJS.Timeout | null = null;
+
+  let child: ChildProcess;
+  try {
+    child = spawn(file, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      detached: true,
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+  } catch (err) {
+    // Synchronous spawn failures: invalid arguments such as a NUL byte in argv.
+    void log.close(`could not start: ${(err as Error).message}`);
+    resolve(done({ spawnError: (err as Error).message }));
+    return;
+  }
+
+  const deliver = (lines: string[], stream: OutputStream) => {
+    if (lines.length === 0) return;
+    if (!log.write(`${lines.join("\n")}\n`)) {
+      child.stdout?.pause();
+      child.stderr?.pause();
+      log.onDrain(() => {
+        child.stdout?.resume();
+        child.stderr?.resume();
+      });
+    }
+    if (!opts.onLine) return;
+    for (const line of lines) {
+      try {
+        opts.onLine(line, stream);
+      } catch {
+        // A failing listener must not break the supervision of the child.
+      }
+    }
+  };
+
+  const watch = (readable: Readable | null, stream: OutputStream) => {
+    readable?.on("data", (chunk: Buffer) => {
+      idleTimer?.refresh();
+      tails[stream].push(chunk);
+      deliver(splitters[stream].push(chunk), stream);
+    });
+  };
+  watch(child.stdout, "stdout");
+  watch(child.stderr, "stderr");
+
+  /** TERM the group now, KILL whatever is left of it after the grace period. */
+  const terminateGroup = (pid: number) => {
+    if (killTimer) return;
+    if (!killGroup(pid, "SIGTERM")) {
+      unregisterGroup(pid);
+      return;
+    }
+    killTimer = setTimeout(() => {
+      killGroup(pid, "SIGKILL");
+      unregisterGroup(pid);
+    }, grace);
+    killTimer.unref();
+  };
+
+  const end = (why: Ending) => {
+    if (ending || exited || child.pid === undefined) return;
+    ending = why;
+    outcome[why] = true;
+    terminateGroup(child.pid);
+  };
+  const onAbort = () => end("aborted");
+
+  child.once("spawn", () => {
+    outcome.spawnMs = Math.round(performance.now() - t0);
+    if (child.pid !== undefined) registerGroup(child.pid);
+    if (opts.timeoutMs && opts.timeoutMs > 0) timers.push(setTimeout(() => end("timedOut"), opts.timeoutMs));
+    if (opts.idleTimeoutMs && opts.idleTimeoutMs > 0) {
+      idleTimer = setTimeout(() => end("idleTimedOut"), opts.idleTimeoutMs);
+      timers.push(idleTimer);
+    }
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    if (opts.signal?.aborted) onAbort();
+  });
+
+  if (child.stdin) {
+    // The child may exit without reading its input; EPIPE then is expected, not an error.
+    child.stdin.on("error", () => {});
+    child.stdin.end(opts.input);
+  }
+
+  child.on("error", (err: NodeJS.ErrnoException) => {
+    if (outcome.spawnMs !== undefined || settled) return;
+    settled = true;
+    const reason = err.code === "ENOENT" ? `command not found: ${file}` : `${file}: ${err.message}`;
+    void log.close(`could not start: ${reason}`).then(() => resolve(done({ spawnError: reason })));
+  });
+
+  child.once("exit", (code, signal) => {
+    exited = true;
+    outcome.exitCode = code;
+    outcome.signal = signal;
+    for (const t of timers) clearTimeout(t);
+    const pid = child.pid;
+    if (pid === undefined) return;
+    // The leader is gone; anything left in its group (a dev server it started) goes with it.
+    if (groupAlive(pid)) terminateGroup(pid);
+    else if (!killTimer) unregisterGroup(pid);
+    // A grandchild that left the group may still hold our pipes open; do not wait on it forever.
+    const watchdog = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, grace + 1000);
+    watchdog.unref();
+  });
+
+  child.once("close", () => {
+    if (settled) return;
+    settled = true;
+    for (const t of timers) clearTimeout(t);
+    opts.signal?.removeEventListener("abort", onAbort);
+    // The group died of the TERM already: no KILL to wait for.
+    if (killTimer && child.pid !== undefined && !groupAlive(child.pid)) {
+      clearTimeout(killTimer);
+      unregisterGroup(child.pid);
+    }
+    deliver(splitters.stdout.end(), "stdout");
+    deliver(splitters.stderr.end(), "stderr");
+    const result = done({
+      ...outcome,
+      stdoutTail: tails.stdout.toString(),
+      stderrTail: tails.stderr.toString(),
+    });
+    void log.close(describe(result)).then(() => resolve(result));
+  });
+}
+
+function describe(r: RunProcessResult): string {
+  const how = r.timedOut
+    ? "timed out"
+    : r.idleTimedOut
+      ? "idle timeout"
+      : r.aborted
+        ? "aborted"
+        : r.signal
+          ? `killed by ${r.signal}`
+          : `exit code ${r.exitCode}`;
+  return `${how} after ${r.durationMs} ms`;
+}

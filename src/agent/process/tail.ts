@@ -1,0 +1,28 @@
+/**
+ * The last `limit` bytes of a stream, for error messages. Agents can print megabytes; holding all of it
+ * would let one chatty agent exhaust Orchard's memory, so only a bounded tail survives.
+ */
+export class Tail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly limit = 64 * 1024) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size > this.limit && this.chunks.length > 1) {
+      const first = this.chunks.shift()!;
+      this.size -= first.length;
+    }
+    if (this.size > this.limit) {
+      const only = this.chunks[0]!;
+      this.chunks = [only.subarray(only.length - this.limit)];
+      this.size = this.limit;
+    }
+  }
+
+  toString(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { judge } from "./judge.js";
+import { type OutputStream, runProcess } from "./process/index.js";
+import type { AgentContext, AgentPreset, AgentRunResult } from "./types.js";
+
+export interface RunAgentOptions {
+  logPath: string;
+  timeoutMs?: number;
+  idleTimeoutMs?: number;
+  killGraceMs?: number;
+  signal?: AbortSignal;
+  onLine?: (line: string, stream: OutputStream) => void;
+  /**
+   * The task (a PlanTask), written as JSON to ctx.taskFile before the agent starts. Leave it out when
+   * the caller wrote the file itself.
+   */
+  task?: unknown;
+}
+
+/**
+ * Runs one agent attempt: writes the prompt (and task) files, starts the preset's invocation in the
+ * slot with the slot's environment, reads its output with the preset's reader, and judges the result.
+ * It resolves for every outcome; only a failure to write the prompt file rejects.
+ */
+export async function runAgent(
+  preset: AgentPreset,
+  ctx: AgentContext,
+  opts: RunAgentOptions,
+): Promise<AgentRunResult> {
+  await mkdir(dirname(ctx.promptFile), { recursive: true });
+  await writeFile(ctx.promptFile, ctx.prompt);
+  if (opts.task !== undefined) {
+    await mkdir(dirname(ctx.taskFile), { recursive: true });
+    await writeFile(ctx.taskFile, `${JSON.stringify(opts.task, null, 2)}\n`);
+  }
+  const inv = preset.invocation(ctx);
+  const reader = preset.createOutputReader();
+  let lastStderrLine = "";
+  const proc = await runProcess({
+    argv: inv.argv,
+    cwd: ctx.slotDir,
+    env: { ...ctx.env, ...inv.env },
+    input: inv.stdin === "prompt" ? ctx.prompt : undefined,
+    timeoutMs: opts.timeoutMs,
+    idleTimeoutMs: opts.idleTimeoutMs,
+    killGraceMs: opts.killGraceMs,
+    logPath: opts.logPath,
+    signal: opts.signal,
+    onLine: (line, stream) => {
+      if (stream === "stderr" && line.trim() !== "") lastStderrLine = line;
+      try {
+        reader.onLine(line, stream);
+      } catch {
+        // A reader choking on one odd line must not lose the rest of the run.
+      }
+      opts.onLine?.(line, stream);
+    },
+  });
+  const report = reader.finish();
+  const { stdoutTail: _out, stderrTail: _err, ...result } = proc;
+  const verdict = judge(result, report, {
+    timeoutMs: opts.timeoutMs,
+    idleTimeoutMs: opts.idleTimeoutMs,
+    lastStderrLine,
+  });
+  return { process: result, report, ...verdict, logPath: opts.logPath };
+}

@@ -1,0 +1,231 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { liveGroupCount, runProcess } from "../../../src/agent/index.js";
+import { fixture, isAlive, useTempDirs, waitFor } from "./helpers.js";
+
+const node = process.execPath;
+const tempDir = useTempDirs();
+
+describe("runProcess", () => {
+  it("reports a clean exit with the same fields as a failure", async () => {
+    const cwd = await tempDir();
+    const r = await runProcess({ argv: [node, fixture("noop.mjs")], cwd });
+    expect(r).toMatchObject({
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      idleTimedOut: false,
+      aborted: false,
+      spawnError: null,
+    });
+    expect(r.spawnMs).toBeGreaterThanOrEqual(0);
+    expect(r.durationMs).toBeGreaterThanOrEqual(r.spawnMs);
+  });
+
+  it("reports a non-zero exit code and keeps the stderr tail", async () => {
+    const cwd = await tempDir();
+    const r = await runProcess({ argv: [node, fixture("fail.mjs"), "3", "disk on fire"], cwd });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderrTail).toBe("disk on fire\n");
+    expect(r.stdoutTail).toBe("working\n");
+  });
+
+  it("reports the signal that killed the child", async () => {
+    const cwd = await tempDir();
+    const r = await runProcess({ argv: [node, "-e", "process.kill(process.pid, 'SIGKILL')"], cwd });
+    expect(r.exitCode).toBeNull();
+    expect(r.signal).toBe("SIGKILL");
+  });
+
+  it("gives a spawnError, not a throw, for a missing binary", async () => {
+    const cwd = await tempDir();
+    const r = await runProcess({ argv: ["orchard-no-such-binary-xyz", "--help"], cwd });
+    expect(r.spawnError).toBe("command not found: orchard-no-such-binary-xyz");
+    expect(r.exitCode).toBeNull();
+  });
+
+  it("gives a spawnError naming a missing working directory", async () => {
+    const cwd = await tempDir();
+    const r = await runProcess({ argv: [node, fixture("noop.mjs")], cwd: join(cwd, "gone") });
+    expect(r.spawnError).toMatch(/working directory does not exist/);
+  });
+
+  it("kills the group at the wall timeout", async () => {
+    const cwd = await tempDir();
+    const r = await runProcess({ argv: [node, fixture("hang.mjs")], cwd, timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(r.idleTimedOut).toBe(false);
+    expect(r.signal).toBe("SIGTERM");
+  });
+
+  it("escalates to SIGKILL when the child ignores SIGTERM", async () => {
+    const cwd = await tempDir();
+    const r = await runProcess({
+      argv: [node, fixture("hang.mjs")],
+      cwd,
+      env: { HANG_IGNORE_TERM: "1" },
+      timeoutMs: 300,
+      killGraceMs: 200,
+    });
+    expect(r.timedOut).toBe(true);
+    expect(r.signal).toBe("SIGKILL");
+  });
+
+  it("kills the group after the idle timeout, grandchildren included", async () => {
+    const cwd = await tempDir();
+    const pidFile = join(cwd, "grandchild.pid");
+    const r = await runProcess({
+      argv: [node, fixture("grandchild.mjs"), pidFile],
+      cwd,
+      idleTimeoutMs: 500,
+      killGraceMs: 500,
+    });
+    expect(r.idleTimedOut).toBe(true);
+    expect(r.timedOut).toBe(false);
+    const grandchild = Number(await readFile(pidFile, "utf8"));
+    expect(grandchild).toBeGreaterThan(0);
+    expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
+  });
+
+  it("kills what is left of the group when the leader exits", async () => {
+    const cwd = await tempDir();
+    const pidFile = join(cwd, "orphan.pid");
+    const script = `
+      const { spawn } = require("node:child_process");
+      const c = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { stdio: "ignore" });
+      require("node:fs").writeFileSync(${JSON.stringify(pidFile)}, String(c.pid));
+      process.exit(0);`;
+    const r = await runProcess({ argv: [node, "-e", script], cwd, killGraceMs: 300 });
+    expect(r.exitCode).toBe(0);
+    const orphan = Number(await readFile(pidFile, "utf8"));
+    expect(await waitFor(() => !isAlive(orphan))).toBe(true);
+    expect(await waitFor(() => liveGroupCount() === 0)).toBe(true);
+  });
+
+  it("kills the group when the caller aborts", async () => {
+    const cwd = await tempDir();
+    const ac = new AbortController();
+    const running = runProcess({
+      argv: [node, fixture("hang.mjs")],
+      cwd,
+      signal: ac.signal,
+      onLine: () => ac.abort(),
+    });
+    const r = await running;
+    expect(r.aborted).toBe(true);
+    expect(r.timedOut).toBe(false);
+  });
+
+  it("does not start a process for an already aborted signal", async () => {
+    const cwd = await tempDir();
+    const r = await runProcess({
+      argv: [node, fixture("sleep.mjs"), "10", "out.txt"],
+      cwd,
+      signal: AbortSignal.abort(),
+    });
+    expect(r.aborted).toBe(true);
+    await expect(readFile(join(cwd, "out.txt"))).rejects.toThrow();
+  });
+
+  it("feeds the input to stdin, then closes it", async () => {
+    const cwd = await tempDir();
+    const lines: string[] = [];
+    const r = await runProcess({
+      argv: [node, "-e", "process.stdin.pipe(process.stdout)"],
+      cwd,
+      input: "first line\nsecond line\n",
+      onLine: (l, s) => s === "stdout" && lines.push(l),
+    });
+    expect(r.exitCode).toBe(0);
+    expect(lines).toEqual(["first line", "second line"]);
+  });
+
+  it("passes the environment through, added to the inherited one", async () => {
+    const cwd = await tempDir();
+    const lines: string[] = [];
+    await runProcess({
+      argv: [node, "-e", "console.log(process.env.ORCHARD_X, typeof process.env.PATH)"],
+      cwd,
+      env: { ORCHARD_X: "slot-3" },
+      onLine: (l) => lines.push(l),
+    });
+    expect(lines).toEqual(["slot-3 string"]);
+  });
+
+  it("delivers lines of both streams and the last unterminated line", async () => {
+    const cwd = await tempDir();
+    const got: string[] = [];
+    await runProcess({
+      argv: [node, "-e", "process.stdout.write('a\\r\\nb\\nc'); process.stderr.write('err\\n')"],
+      cwd,
+      onLine: (l, s) => got.push(`${s}:${l}`),
+    });
+    expect(got.sort()).toEqual(["stderr:err", "stdout:a", "stdout:b", "stdout:c"]);
+  });
+
+  it("appends output to the log file with a header, never the environment", async () => {
+    const dir = await tempDir();
+    const logPath = join(dir, "logs", "deep", "task.log");
+    const opts = {
+      argv: [node, fixture("fail.mjs"), "1", "bad thing"],
+      cwd: dir,
+      env: { SECRET_TOKEN: "hunter2-secret" },
+      logPath,
+    };
+    await runProcess(opts);
+    await runProcess(opts);
+    const log = await readFile(logPath, "utf8");
+    expect(log.match(/^working$/gm)).toHaveLength(2);
+    expect(log.match(/^bad thing$/gm)).toHaveLength(2);
+    expect(log).toContain("fail.mjs");
+    expect(log).toMatch(/# exit code 1 after \d+ ms/);
+    expect(log).not.toContain("hunter2-secret");
+  });
+
+  it("masks credential-looking arguments in the log header", async () => {
+    const dir = await tempDir();
+    const logPath = join(dir, "a.log");
+    await runProcess({
+      argv: [node, fixture("noop.mjs"), "--api-key", "sk-123", "--token=abc"],
+      cwd: dir,
+      logPath,
+    });
+    const log = await readFile(logPath, "utf8");
+    expect(log).not.toContain("sk-123");
+    expect(log).not.toContain("abc");
+    expect(log).toContain("--token=***");
+  });
+
+  it("keeps only a bounded tail of a 50 MB output", async () => {
+    const dir = await tempDir();
+    const logPath = join(dir, "big.log");
+    const script = `
+      const line = "x".repeat(99) + "\\n";
+      const block = line.repeat(10_000);
+      let left = 50;
+      const write = () => { while (left > 0) { left--; if (!process.stdout.write(block)) return process.stdout.once("drain", write); } };
+      write();`;
+    let lines = 0;
+    let peakHeap = 0;
+    const before = process.memoryUsage().heapUsed;
+    const r = await runProcess({
+      argv: [node, "-e", script],
+      cwd: dir,
+      logPath,
+      onLine: () => {
+        lines++;
+        if (lines % 50_000 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+      },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(lines).toBe(500_000);
+    expect(r.stdoutTail.length).toBeLessThanOrEqual(64 * 1024);
+    expect(r.stdoutTail.endsWith(`${"x".repeat(99)}\n`)).toBe(true);
+    const { size } = await import("node:fs/promises").then((fs) => fs.stat(logPath));
+    expect(size).toBeGreaterThan(50_000_000);
+    // Holding the output would need ≥ 50 MB; garbage between collections stays far below that.
+    if (process.env.ORCHARD_MEASURE) console.log("peak heap growth MB", (peakHeap - before) / 2 ** 20);
+    expect(peakHeap - before).toBeLessThan(40 * 1024 * 1024);
+  });
+});
