@@ -1,0 +1,3 @@
+/** The durable store: one Store interface over SQLite (default, embedded) or PostgreSQL (shared). */
+export { openStore, type StoreLocation, sqliteStorePath } from "./open.js";
+export * from "./types.js";

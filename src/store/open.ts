@@ -1,0 +1,36 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { openPostgresDb } from "./postgres.js";
+import { openSqliteDb } from "./sqlite.js";
+import { kyselyStore } from "./store.js";
+import type { Store } from "./types.js";
+
+export type StoreLocation =
+  | { kind: "sqlite"; path: string }
+  | { kind: "postgres"; url: string; schema?: string };
+
+const DEFAULT_PG_SCHEMA = "orchard";
+
+/** Opens the store and applies pending migrations; the caller closes it. */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  const store =
+    location.kind === "sqlite"
+      ? kyselyStore(openSqliteDb(location.path), "sqlite")
+      : kyselyStore(await openPostgresDb(location.url, location.schema ?? DEFAULT_PG_SCHEMA), "postgres", {
+          migrationSchema: location.schema ?? DEFAULT_PG_SCHEMA,
+        });
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/** `<repo>/.orchard/orchard.db`, creating `.orchard/` if needed. */
+export function sqliteStorePath(repoDir: string): string {
+  const dir = join(repoDir, ".orchard");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, "orchard.db");
+}

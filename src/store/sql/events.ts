@@ -1,0 +1,43 @@
+import { sql } from "kysely";
+import { toEvent, toJson } from "../rows.js";
+import type { EventRecord, RunId } from "../types.js";
+import { type Ctx, inTx } from "./context.js";
+
+/** Arbitrary constant naming the advisory lock that orders event appends on Postgres. */
+const EVENT_APPEND_LOCK = 0x0e7e47;
+
+/**
+ * On Postgres an identity value is taken at insert time but becomes visible at commit, so two
+ * concurrent appends could commit out of seq order and a reader paging with afterSeq would skip one.
+ * A transaction-scoped advisory lock makes seq order commit order. SQLite's single writer already does.
+ */
+export async function appendEvent(
+  ctx: Ctx,
+  runId: RunId,
+  type: string,
+  data: Record<string, unknown>,
+  now: number,
+): Promise<number> {
+  return inTx(ctx, async (trx) => {
+    if (ctx.dialect === "postgres")
+      await sql`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`.execute(trx);
+    const row = await trx
+      .insertInto("events")
+      .values({ run_id: runId, type, at: now, data: toJson(data) ?? "{}" })
+      .returning("seq")
+      .executeTakeFirstOrThrow();
+    return Number(row.seq);
+  });
+}
+
+export async function listEvents(ctx: Ctx, runId: RunId, afterSeq = 0, limit = 1000): Promise<EventRecord[]> {
+  const rows = await ctx.db
+    .selectFrom("events")
+    .selectAll()
+    .where("run_id", "=", runId)
+    .where("seq", ">", afterSeq)
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+  return rows.map(toEvent);
+}

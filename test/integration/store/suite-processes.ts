@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+import type { StoreLocation } from "../../../src/store/index.js";
+import type { ConformanceTarget, GetStore } from "./conformance.js";
+import { queuedRun } from "./helpers.js";
+
+const CLAIM_LOOP = fileURLToPath(new URL("../../fixtures/store/claim-loop.ts", import.meta.url));
+
+interface LoopCounts {
+  claims: number;
+  finished: number;
+  rejected: number;
+  tasks: string[];
+}
+
+function runClaimLoop(location: StoreLocation, runId: string, workers: number): Promise<LoopCounts> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", CLAIM_LOOP, JSON.stringify(location), runId, String(workers)],
+      { stdio: ["ignore", "pipe", "pipe"], timeout: 100_000 },
+    );
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (code !== 0) reject(new Error(`claim-loop exited ${code ?? signal}: ${err}`));
+      else resolve(JSON.parse(out.trim()) as LoopCounts);
+    });
+  });
+}
+
+/** Exactly-once across real processes: 4 processes × 4 async workers drain one run. */
+export function processSuite(get: GetStore, target: () => ConformanceTarget): void {
+  it("hands every task to exactly one worker across 4 processes × 4 workers", async () => {
+    const store = get();
+    const TASKS = 3000;
+    const runId = await queuedRun(store, { tasks: TASKS, maxAttempts: 3 });
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => runClaimLoop(target().location, runId, 4)),
+    );
+
+    const finished = results.reduce((n, r) => n + r.finished, 0);
+    const rejected = results.reduce((n, r) => n + r.rejected, 0);
+    const finishedIds = results.flatMap((r) => r.tasks);
+    expect(rejected).toBe(0);
+    expect(finished).toBe(TASKS);
+    expect(new Set(finishedIds).size).toBe(TASKS);
+    // Every process did some of the work, or the test proves nothing about concurrency.
+    expect(results.every((r) => r.finished > 0)).toBe(true);
+
+    const tasks = await store.listTasks(runId);
+    expect(tasks.filter((t) => t.status === "completed")).toHaveLength(TASKS);
+    expect(tasks.filter((t) => t.attempt !== 1)).toEqual([]);
+    const attempts = await store.listAttempts(runId);
+    expect(attempts).toHaveLength(TASKS);
+    expect(attempts.every((a) => a.status === "succeeded" && a.attempt === 1)).toBe(true);
+  });
+}
