@@ -1,0 +1,45 @@
+import { realpath, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { Git } from "./git.js";
+import { assertSafePoolDir, DEFAULT_POOL_DIR, isInside } from "./pool-dir.js";
+import { deleteRefs, listRefs } from "./refs.js";
+import { ensureRepo, worktreeList } from "./repo.js";
+import { pruneWorktrees, removeWorktree } from "./worktree-ops.js";
+
+export interface CleanResult {
+  removedWorktrees: string[];
+  deletedRefs: string[];
+  /** Orchard branches left alone because a worktree outside the pool (the user's) has them checked out. */
+  keptRefs: string[];
+}
+
+/**
+ * Removes every worktree under the pool directory and every ref under refs/heads/orchard/, and nothing
+ * else. Used by `orchard clean` without an initialized pool and by WorktreePool.destroy().
+ */
+export async function cleanOrchard(repoDir: string, opts: { dir?: string } = {}): Promise<CleanResult> {
+  const top = await ensureRepo(repoDir);
+  return cleanPool(new Git(top), opts.dir ?? join(top, DEFAULT_POOL_DIR));
+}
+
+export async function cleanPool(git: Git, poolDir: string): Promise<CleanResult> {
+  const poolReal = await realpath(poolDir).catch(() => poolDir);
+  await assertSafePoolDir(git, git.repoDir, poolReal);
+  const removedWorktrees: string[] = [];
+  for (const wt of await worktreeList(git)) {
+    if (!isInside(poolReal, wt.path) && !isInside(poolDir, wt.path)) continue;
+    await removeWorktree(git, wt.path).catch(() => undefined);
+    removedWorktrees.push(wt.path);
+  }
+  await rm(poolReal, { recursive: true, force: true });
+  await pruneWorktrees(git);
+
+  // A branch checked out in a remaining worktree (the user inspecting a result) would leave that
+  // checkout on an unborn branch if deleted: it stays.
+  const checkedOut = new Set((await worktreeList(git)).map((wt) => wt.branch).filter((b) => b !== null));
+  const refs = (await listRefs(git, "refs/heads/orchard/")).map((entry) => entry.ref);
+  const keptRefs = refs.filter((ref) => checkedOut.has(ref));
+  const deletedRefs = refs.filter((ref) => !checkedOut.has(ref));
+  await deleteRefs(git, deletedRefs);
+  return { removedWorktrees, deletedRefs, keptRefs };
+}

@@ -1,0 +1,26 @@
+import type { Git } from "./git.js";
+
+export const ORCHARD_IDENTITY = { name: "Orchard", email: "orchard@localhost" } as const;
+
+/**
+ * Env that gives Orchard's own commits an identity when the repository has none (fresh CI machines,
+ * containers): without it `git commit` dies with "Please tell me who you are". A configured identity
+ * (config, or GIT_AUTHOR_NAME and friends already in our env) always wins; we only fill the gap.
+ */
+export async function fallbackIdentityEnv(git: Git, cwd?: string): Promise<Record<string, string>> {
+  const get = async (key: string): Promise<string | null> => {
+    const { stdout, exitCode } = await git.run(["config", "--get", key], {
+      readOnly: true,
+      okExitCodes: [1],
+      ...(cwd === undefined ? {} : { cwd }),
+    });
+    return exitCode === 0 && stdout.trim() !== "" ? stdout.trim() : null;
+  };
+  const [name, email] = await Promise.all([get("user.name"), get("user.email")]);
+  const env: Record<string, string> = {};
+  for (const role of ["AUTHOR", "COMMITTER"] as const) {
+    if (!name && !process.env[`GIT_${role}_NAME`]) env[`GIT_${role}_NAME`] = ORCHARD_IDENTITY.name;
+    if (!email && !process.env[`GIT_${role}_EMAIL`]) env[`GIT_${role}_EMAIL`] = ORCHARD_IDENTITY.email;
+  }
+  return env;
+}

@@ -1,0 +1,50 @@
+/**
+ * git: the only code in Orchard that spawns git. One runner (`Git.run`) with a pinned environment and a
+ * typed GitError; typed helpers for refs, merges and commits; and the worktree pool that leases slots.
+ */
+export { type CleanResult, cleanOrchard } from "./clean.js";
+export { type CommitAllOptions, type CommitAllResult, commitAll } from "./commit.js";
+export { classifyGitError, GIT_ERROR_CODES, GitError, type GitErrorCode, isGitError } from "./errors.js";
+export {
+  DEFAULT_LOCK_RETRY_DELAYS_MS,
+  DEFAULT_TIMEOUT_MS,
+  Git,
+  type GitOptions,
+  type RunOptions,
+  type RunResult,
+} from "./git.js";
+export { ORCHARD_IDENTITY } from "./identity.js";
+export { type MeasureResult, measureSlotReady } from "./measure.js";
+export {
+  commitTree,
+  type MergeIntoRefInput,
+  type MergeIntoRefResult,
+  type MergeTreeOutcome,
+  mergeIntoRef,
+  mergeTree,
+} from "./merge.js";
+export type { RefEntry } from "./parse/refs.js";
+export type { StatusEntry } from "./parse/status.js";
+export type { WorktreeEntry } from "./parse/worktree-list.js";
+export { WorktreePool, type WorktreePoolOptions } from "./pool.js";
+export {
+  deleteRef,
+  deleteRefs,
+  headCommit,
+  isAncestor,
+  listRefs,
+  resolveCommit,
+  revParse,
+  tryRevParse,
+  updateRef,
+} from "./refs.js";
+export {
+  commonGitDir,
+  countCommits,
+  ensureRepo,
+  fsck,
+  logSubjects,
+  statusPorcelain,
+  worktreeList,
+} from "./repo.js";
+export { normalizeBranch, type PoolEvent, type Slot, type SlotSnapshot, type SlotState } from "./slot.js";

@@ -1,0 +1,71 @@
+import { GitError } from "./errors.js";
+import type { Git } from "./git.js";
+import { fallbackIdentityEnv } from "./identity.js";
+import { parseMergeTreeZ } from "./parse/merge-tree.js";
+import { isAncestor, updateRef } from "./refs.js";
+
+export type MergeTreeOutcome =
+  | { clean: true; tree: string }
+  | { clean: false; conflicts: string[]; message: string };
+
+/**
+ * Merges two commits without a worktree or index (git ≥ 2.38 `merge-tree --write-tree`). Nothing but
+ * objects is written, so it is safe to run next to the user's checkout.
+ */
+export async function mergeTree(git: Git, ours: string, theirs: string): Promise<MergeTreeOutcome> {
+  const args = ["merge-tree", "--write-tree", "-z", "--name-only", "--messages", ours, theirs];
+  const { stdout, exitCode } = await git.run(args, { okExitCodes: [1] });
+  const parsed = parseMergeTreeZ(stdout, exitCode);
+  return parsed.clean ? parsed : { clean: false, conflicts: parsed.conflicts, message: parsed.message };
+}
+
+/** Writes a commit object for `tree`; the message goes through stdin, never argv. */
+export async function commitTree(
+  git: Git,
+  tree: string,
+  parents: readonly string[],
+  message: string,
+): Promise<string> {
+  const args = ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-F", "-"];
+  const { stdout } = await git.run(args, { input: message, env: await fallbackIdentityEnv(git) });
+  const commit = stdout.trim();
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) {
+    throw new GitError({
+      code: "UNKNOWN",
+      args,
+      exitCode: 0,
+      stderr: `commit-tree printed ${JSON.stringify(stdout)}`,
+    });
+  }
+  return commit;
+}
+
+export interface MergeIntoRefInput {
+  /** Full ref name, e.g. `refs/heads/orchard/<run>/integration`. */
+  ref: string;
+  /** Where the caller believes `ref` points; the update is a compare-and-swap against it. */
+  expectedHead: string;
+  /** The commit to merge in (a task branch's head). */
+  theirs: string;
+  message: string;
+}
+
+export type MergeIntoRefResult =
+  | { kind: "merged"; commit: string }
+  | { kind: "conflict"; conflicts: string[] };
+
+/**
+ * Lands `theirs` on `ref` as a --no-ff merge (parents [head, theirs]) without touching any worktree. The
+ * ref moves only after a clean merge, in one CAS, so it is never half-merged; a concurrent move of the
+ * ref throws GitError REF_CHANGED. Work that is already contained in the head is "merged" as the head.
+ */
+export async function mergeIntoRef(git: Git, input: MergeIntoRefInput): Promise<MergeIntoRefResult> {
+  if (await isAncestor(git, input.theirs, input.expectedHead)) {
+    return { kind: "merged", commit: input.expectedHead };
+  }
+  const merged = await mergeTree(git, input.expectedHead, input.theirs);
+  if (!merged.clean) return { kind: "conflict", conflicts: merged.conflicts };
+  const commit = await commitTree(git, merged.tree, [input.expectedHead, input.theirs], input.message);
+  await updateRef(git, input.ref, commit, input.expectedHead, `orchard: merge ${input.theirs}`);
+  return { kind: "merged", commit };
+}

@@ -1,0 +1,62 @@
+import { mkdir, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { isAbsolute, join, relative, sep } from "node:path";
+import type { Git } from "./git.js";
+import { commonGitDir } from "./repo.js";
+
+export const DEFAULT_POOL_DIR = join(".orchard", "worktrees");
+
+/** Creates the pool directory and returns its real path (git reports worktree paths resolved). */
+export async function preparePoolDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  return realpath(dir);
+}
+
+/** True when `child` lies strictly below `parent`. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/**
+ * The pool directory is emptied with `rm -rf`; it must never be (or contain) the user's work tree or
+ * git directory, whatever a configuration says.
+ */
+export async function assertSafePoolDir(git: Git, toplevel: string, poolDir: string): Promise<void> {
+  const top = await realpath(toplevel);
+  const gitDir = await realpath(await commonGitDir(git));
+  for (const precious of [top, gitDir]) {
+    if (poolDir === precious || isInside(poolDir, precious) || isInside(gitDir, poolDir)) {
+      throw new Error(`refusing to use ${poolDir} as Orchard's worktree pool: it holds ${precious}`);
+    }
+  }
+}
+
+/**
+ * Keeps the pool out of the user's `git status` through the repository's own `.git/info/exclude`, never
+ * their `.gitignore`. The whole `.orchard/` goes: the store's files live there too.
+ */
+export async function excludeFromStatus(git: Git, toplevel: string, poolDir: string): Promise<void> {
+  const top = await realpath(toplevel);
+  if (!isInside(top, poolDir)) return;
+  const rel = relative(top, poolDir).split(sep);
+  const pattern = rel[0] === ".orchard" ? "/.orchard/" : `/${rel.join("/")}/`;
+  const infoDir = join(await commonGitDir(git), "info");
+  const file = join(infoDir, "exclude");
+  const current = await readFile(file, "utf8").catch(() => "");
+  if (current.split("\n").some((line) => line.trim() === pattern)) return;
+  await mkdir(infoDir, { recursive: true });
+  const prefix = current === "" || current.endsWith("\n") ? "" : "\n";
+  await writeFile(file, `${current}${prefix}# Orchard's worktree pool and state\n${pattern}\n`);
+}
+
+/**
+ * Removes ref lock files under refs/heads/orchard/ left by a killed git. Only at init, when nothing of
+ * ours runs; other refs are not ours to touch.
+ */
+export async function removeStaleOrchardRefLocks(git: Git): Promise<void> {
+  const root = join(await commonGitDir(git), "refs", "heads", "orchard");
+  const names = await readdir(root, { recursive: true }).catch(() => [] as string[]);
+  await Promise.all(
+    names.filter((name) => name.endsWith(".lock")).map((name) => rm(join(root, name), { force: true })),
+  );
+}

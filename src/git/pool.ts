@@ -1,0 +1,352 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { type CleanResult, cleanPool } from "./clean.js";
+import { GitError } from "./errors.js";
+import type { Git } from "./git.js";
+import { DEFAULT_POOL_DIR } from "./pool-dir.js";
+import { recoverPool } from "./pool-recover.js";
+import { resolveCommit } from "./refs.js";
+import { ensureRepo } from "./repo.js";
+import {
+  normalizeBranch,
+  PORTS_PER_SLOT,
+  type PoolEvent,
+  type Slot,
+  type SlotSnapshot,
+  type SlotState,
+  slotName,
+} from "./slot.js";
+import { handOffClean, handOffMoved, moveSlot, resetSlot } from "./slot-ops.js";
+import { addSlotWorktree, rebuildSlot } from "./slot-rebuild.js";
+
+export interface WorktreePoolOptions {
+  git: Git;
+  /** Default `<repo>/.orchard/worktrees`. */
+  dir?: string;
+  /** First port of wt-1's block; each slot gets 100. Default 20000. */
+  portBase?: number;
+  /** Most slots the pool creates; more acquirers queue. Default: the machine's parallelism. */
+  maxSlots?: number;
+  /** Called synchronously; a throwing listener is ignored. */
+  onEvent?: (event: PoolEvent) => void;
+}
+
+interface Entry {
+  index: number;
+  dir: string;
+  state: SlotState;
+  /** For free slots: the commit the slot is known to be clean at (null: unknown, needs a move). */
+  cleanAt: string | null;
+  branch: string | null;
+  base: string | null;
+  reason: string | null;
+  /** In-flight background work (reset, creation, move). */
+  work: Promise<void> | null;
+}
+
+interface Claim {
+  entry: Entry;
+  create: boolean;
+}
+
+interface Waiter {
+  base: string;
+  resolve: (claim: Claim) => void;
+  reject: (error: Error) => void;
+}
+
+const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * Reusable worktrees (`wt-1` …) for task attempts. State lives in memory: a slot is free (clean at a
+ * known commit), busy, resetting (in the background after release) or broken. Hand-off of a free slot
+ * that is clean at the requested base is two ref commands; everything slow happens after release.
+ */
+export class WorktreePool {
+  readonly git: Git;
+  private readonly portBase: number;
+  private readonly maxSlots: number;
+  private readonly onEvent: ((event: PoolEvent) => void) | undefined;
+  private dir: string;
+  private readonly entries = new Map<number, Entry>();
+  private readonly waiters: Waiter[] = [];
+  private initialized = false;
+  private closed = false;
+
+  constructor(opts: WorktreePoolOptions) {
+    this.git = opts.git;
+    this.dir = opts.dir ?? join(opts.git.repoDir, DEFAULT_POOL_DIR);
+    this.portBase = opts.portBase ?? 20_000;
+    this.maxSlots = Math.max(1, opts.maxSlots ?? availableParallelism());
+    this.onEvent = opts.onEvent;
+  }
+
+  /** The pool directory (its real path once initialized). */
+  get poolDir(): string {
+    return this.dir;
+  }
+
+  /**
+   * Prepares the pool directory, recovers from a crash (prune, stale locks, stray directories) and
+   * adopts existing `wt-N` worktrees; they are reset in the background before they are handed out.
+   */
+  async init(): Promise<void> {
+    if (this.initialized) return;
+    const top = await ensureRepo(this.git.repoDir);
+    const recovered = await recoverPool(this.git, top, this.dir);
+    this.dir = recovered.poolDir;
+    for (const index of recovered.slotIndexes) {
+      const entry = this.newEntry(index, "resetting");
+      entry.work = this.resetInBackground(entry);
+    }
+    this.initialized = true;
+  }
+
+  /** Leases a slot, checked out at `base` on the (force-created) branch `branch`, clean. */
+  async acquire(base: string, branch: string): Promise<Slot> {
+    this.assertUsable();
+    const started = performance.now();
+    const short = normalizeBranch(branch);
+    const sha = FULL_SHA.test(base) ? base : await resolveCommit(this.git, base);
+    await this.waitForBranch(short);
+    const { entry, create } = this.claim(sha, this.waiters.length) ?? (await this.enqueue(sha));
+    try {
+      if (create) {
+        await addSlotWorktree(this.git, entry.dir, sha);
+        entry.cleanAt = sha;
+        this.emit({ type: "slot:created", slotId: slotName(entry.index), ms: performance.now() - started });
+      }
+      if (entry.cleanAt === sha) await handOffClean(this.git, entry.dir, short, sha);
+      else await handOffMoved(this.git, entry.dir, short, sha);
+    } catch (error) {
+      this.recoverFailedHandOff(entry, create);
+      throw error;
+    }
+    Object.assign(entry, { state: "busy", cleanAt: null, branch: short, base: sha });
+    const slot = this.toSlot(entry);
+    this.emit({ type: "slot:acquired", slotId: slot.id, branch: short, ms: performance.now() - started });
+    return slot;
+  }
+
+  /** Returns a slot at once; it is reset (detached, clean at its HEAD) in the background. */
+  release(slot: Slot): void {
+    const entry = this.entries.get(slot.index);
+    if (entry?.state !== "busy" || entry.branch !== slot.branch) {
+      throw new Error(`slot ${slot.id} is not leased on ${slot.branch}`);
+    }
+    entry.state = "resetting";
+    entry.work = this.resetInBackground(entry);
+  }
+
+  /** Makes `n` slots (at most maxSlots) free and clean at `base`, creating them if needed. */
+  async prewarm(n: number, base: string): Promise<void> {
+    this.assertUsable();
+    const sha = await resolveCommit(this.git, base);
+    await this.settled();
+    const target = Math.min(n, this.maxSlots);
+    const jobs: Promise<void>[] = [];
+    let ready = 0;
+    for (const entry of this.entries.values()) {
+      if (ready >= target || entry.state !== "free") continue;
+      ready++;
+      if (entry.cleanAt !== sha)
+        jobs.push(this.background(entry, () => moveSlot(this.git, entry.dir, sha), sha));
+    }
+    for (; ready < target && this.liveCount() < this.maxSlots; ready++) {
+      const entry = this.newEntry(this.nextIndex(), "resetting");
+      jobs.push(this.background(entry, () => addSlotWorktree(this.git, entry.dir, sha), sha));
+    }
+    await Promise.all(jobs);
+  }
+
+  /** Resolves when no slot is being reset, moved or created. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const work = [...this.entries.values()].map((entry) => entry.work).filter((w) => w !== null);
+      if (work.length === 0) return;
+      await Promise.all(work);
+    }
+  }
+
+  slots(): SlotSnapshot[] {
+    return [...this.entries.values()]
+      .sort((a, b) => a.index - b.index)
+      .map((entry) => ({
+        id: slotName(entry.index),
+        index: entry.index,
+        dir: entry.dir,
+        portBase: this.portOf(entry.index),
+        state: entry.state,
+        branch: entry.state === "busy" ? entry.branch : null,
+        base: entry.state === "busy" ? entry.base : null,
+        cleanAt: entry.state === "free" ? entry.cleanAt : null,
+        reason: entry.reason,
+      }));
+  }
+
+  /** Removes every slot worktree and every ref under refs/heads/orchard/ (for `orchard clean`). */
+  async destroy(): Promise<CleanResult> {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error("the worktree pool was destroyed"));
+    await this.settled();
+    this.entries.clear();
+    return cleanPool(this.git, this.dir);
+  }
+
+  // ── claiming ────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Synchronous, so two acquirers can never take the same slot. Prefers a slot clean at `base`, then
+   * any free slot; creates a slot only when the resets in flight would not serve the `queued` waiters
+   * ahead (a reset takes tens of ms, a new worktree hundreds).
+   */
+  private claim(base: string, queued: number): Claim | null {
+    const free = [...this.entries.values()].filter((entry) => entry.state === "free");
+    const entry = free.find((e) => e.cleanAt === base) ?? free[0];
+    if (entry) {
+      entry.state = "busy";
+      return { entry, create: false };
+    }
+    const resetting = [...this.entries.values()].filter((e) => e.state === "resetting").length;
+    if (resetting > queued || this.liveCount() >= this.maxSlots) return null;
+    return { entry: this.newEntry(this.nextIndex(), "busy"), create: true };
+  }
+
+  private enqueue(base: string): Promise<Claim> {
+    return new Promise((resolve, reject) => this.waiters.push({ base, resolve, reject }));
+  }
+
+  /** Hands freed (or newly creatable) slots to waiters in arrival order. */
+  private dispatch(): void {
+    while (this.waiters.length > 0 && !this.closed) {
+      const claim = this.claim(this.waiters[0]!.base, 0);
+      if (!claim) return;
+      this.waiters.shift()!.resolve(claim);
+    }
+  }
+
+  /** A branch held by a slot that is still resetting becomes free when the reset detaches it. */
+  private async waitForBranch(branch: string): Promise<void> {
+    for (const entry of this.entries.values()) {
+      if (entry.branch !== branch) continue;
+      if (entry.state === "busy") {
+        throw new GitError({
+          code: "BRANCH_CHECKED_OUT",
+          args: [],
+          exitCode: null,
+          stderr: `branch ${branch} is leased to slot ${slotName(entry.index)}`,
+        });
+      }
+      if (entry.work) await entry.work;
+    }
+  }
+
+  // ── background work ─────────────────────────────────────────────────────────────────────────────
+
+  private resetInBackground(entry: Entry): Promise<void> {
+    const started = performance.now();
+    return this.background(entry, async () => {
+      entry.cleanAt = await resetSlot(this.git, entry.dir);
+      this.emit({ type: "slot:reset", slotId: slotName(entry.index), ms: performance.now() - started });
+    });
+  }
+
+  /**
+   * Runs `job` for a slot that is resetting; on success the slot is free (clean at `cleanAt` when given),
+   * on failure it is rebuilt from scratch, and if that fails too it is broken. Never rejects.
+   */
+  private background(entry: Entry, job: () => Promise<unknown>, cleanAt?: string): Promise<void> {
+    entry.state = "resetting";
+    const run = async () => {
+      try {
+        await job();
+        if (cleanAt !== undefined) entry.cleanAt = cleanAt;
+      } catch {
+        try {
+          entry.cleanAt = await rebuildSlot(this.git, entry.dir, entry.base ?? cleanAt ?? "HEAD");
+        } catch (error) {
+          this.markBroken(entry, error);
+          return;
+        }
+      }
+      Object.assign(entry, { state: "free", branch: null, base: null, reason: null });
+    };
+    const work = run().finally(() => {
+      entry.work = null;
+      this.dispatch();
+    });
+    entry.work = work;
+    return work;
+  }
+
+  private recoverFailedHandOff(entry: Entry, created: boolean): void {
+    if (created && entry.cleanAt === null) {
+      // `worktree add` itself failed: forget the slot so its index can be tried again.
+      this.entries.delete(entry.index);
+      this.dispatch();
+      return;
+    }
+    entry.work = this.resetInBackground(entry);
+  }
+
+  private markBroken(entry: Entry, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    Object.assign(entry, { state: "broken", branch: null, base: null, cleanAt: null, reason });
+    this.emit({ type: "slot:broken", slotId: slotName(entry.index), reason });
+  }
+
+  // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────────
+
+  private newEntry(index: number, state: SlotState): Entry {
+    const entry: Entry = {
+      index,
+      dir: join(this.dir, slotName(index)),
+      state,
+      cleanAt: null,
+      branch: null,
+      base: null,
+      reason: null,
+      work: null,
+    };
+    this.entries.set(index, entry);
+    return entry;
+  }
+
+  private nextIndex(): number {
+    let index = 1;
+    while (this.entries.has(index)) index++;
+    return index;
+  }
+
+  private liveCount(): number {
+    return [...this.entries.values()].filter((entry) => entry.state !== "broken").length;
+  }
+
+  private portOf(index: number): number {
+    return this.portBase + (index - 1) * PORTS_PER_SLOT;
+  }
+
+  private toSlot(entry: Entry): Slot {
+    return {
+      id: slotName(entry.index),
+      index: entry.index,
+      dir: entry.dir,
+      portBase: this.portOf(entry.index),
+      branch: entry.branch!,
+      base: entry.base!,
+    };
+  }
+
+  private assertUsable(): void {
+    if (!this.initialized) throw new Error("WorktreePool.init() must be called first");
+    if (this.closed) throw new Error("the worktree pool was destroyed");
+  }
+
+  private emit(event: PoolEvent): void {
+    try {
+      this.onEvent?.(event);
+    } catch {
+      // A failing listener must not break the pool.
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { GitError, isGitError } from "./errors.js";
+import type { Git } from "./git.js";
+import { parseRefList, type RefEntry } from "./parse/refs.js";
+
+const ZERO_SHA = "0000000000000000000000000000000000000000";
+const READ = { readOnly: true } as const;
+
+/** The object name `ref` resolves to; GitError BAD_REVISION when it does not exist. */
+export async function revParse(git: Git, ref: string, cwd?: string): Promise<string> {
+  const found = await tryRevParse(git, ref, cwd);
+  if (found === null) {
+    throw new GitError({
+      code: "BAD_REVISION",
+      args: ["rev-parse", ref],
+      exitCode: 1,
+      stderr: `unknown revision '${ref}'`,
+    });
+  }
+  return found;
+}
+
+/** Like revParse, but null for a ref that does not exist. */
+export async function tryRevParse(git: Git, ref: string, cwd?: string): Promise<string | null> {
+  // `--end-of-options` keeps a ref that starts with "-" from being read as an option.
+  const { stdout, exitCode } = await git.run(["rev-parse", "-q", "--verify", "--end-of-options", ref], {
+    ...READ,
+    ...(cwd === undefined ? {} : { cwd }),
+    okExitCodes: [1],
+  });
+  return exitCode === 0 ? stdout.trim() : null;
+}
+
+/** The commit `ref` names (peeling tags); BAD_REVISION when it is absent or not a commit. */
+export function resolveCommit(git: Git, ref: string, cwd?: string): Promise<string> {
+  return revParse(git, `${ref}^{commit}`, cwd);
+}
+
+export async function headCommit(git: Git, cwd?: string): Promise<string> {
+  return revParse(git, "HEAD", cwd);
+}
+
+/** True when `ancestor` is reachable from `descendant` (a commit is its own ancestor). */
+export async function isAncestor(git: Git, ancestor: string, descendant: string): Promise<boolean> {
+  const { exitCode } = await git.run(["merge-base", "--is-ancestor", ancestor, descendant], {
+    ...READ,
+    okExitCodes: [1],
+  });
+  return exitCode === 0;
+}
+
+/**
+ * Moves `ref` to `newSha` atomically. With `expectedOld` it is a compare-and-swap: a string means "only if
+ * it still points there", null means "only if it does not exist yet". A lost race throws REF_CHANGED.
+ */
+export async function updateRef(
+  git: Git,
+  ref: string,
+  newSha: string,
+  expectedOld?: string | null,
+  message?: string,
+): Promise<void> {
+  const args = ["update-ref", ...(message ? ["-m", message] : []), ref, newSha];
+  if (expectedOld !== undefined) args.push(expectedOld ?? ZERO_SHA);
+  await runRefUpdate(git, args);
+}
+
+/** Deletes `ref`, only if it still points at `expectedOld` when given. Deleting an absent ref is a no-op. */
+export async function deleteRef(git: Git, ref: string, expectedOld?: string): Promise<void> {
+  const args = ["update-ref", "-d", ref, ...(expectedOld === undefined ? [] : [expectedOld])];
+  await runRefUpdate(git, args);
+}
+
+/** Deletes many refs in one transaction (all or nothing). */
+export async function deleteRefs(git: Git, refs: readonly string[]): Promise<void> {
+  if (refs.length === 0) return;
+  await git.run(["update-ref", "--stdin", "-z"], { input: refs.map((ref) => `delete ${ref}\0\0`).join("") });
+}
+
+async function runRefUpdate(git: Git, args: string[]): Promise<void> {
+  try {
+    await git.run(args);
+  } catch (error) {
+    // A CAS against a missing ref reports "unable to resolve"; a plain delete of a missing ref is fine.
+    if (isGitError(error, "REF_CHANGED") && args[1] === "-d" && args.length === 3) return;
+    throw error;
+  }
+}
+
+/** Every ref under `prefix` (e.g. `refs/heads/orchard/`) with the object it points at. */
+export async function listRefs(git: Git, prefix: string): Promise<RefEntry[]> {
+  const { stdout } = await git.run(["for-each-ref", "--format=%(refname)%00%(objectname)", prefix], READ);
+  return parseRefList(stdout);
+}

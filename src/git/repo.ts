@@ -1,0 +1,88 @@
+import { isAbsolute, resolve } from "node:path";
+import { GitError, isGitError } from "./errors.js";
+import { Git } from "./git.js";
+import { parseStatusPorcelainZ, type StatusEntry } from "./parse/status.js";
+import { parseWorktreeListZ, type WorktreeEntry } from "./parse/worktree-list.js";
+
+const READ = { readOnly: true } as const;
+
+/** The top-level directory of the work tree containing `dir`; GitError NOT_A_REPO otherwise. */
+export async function ensureRepo(dir: string): Promise<string> {
+  let failure: GitError;
+  try {
+    const { stdout } = await new Git(dir).run(["rev-parse", "--show-toplevel"], READ);
+    if (stdout.trim() !== "") return stdout.trim();
+    failure = new GitError({ code: "NOT_A_REPO", args: [], exitCode: 0, stderr: "bare repository" });
+  } catch (error) {
+    // A missing directory, a bare repository and "not a git repository" all mean the same to the user.
+    if (!isGitError(error) || error.code === "TIMEOUT") throw error;
+    failure = error;
+  }
+  throw new GitError({
+    code: "NOT_A_REPO",
+    args: ["rev-parse", "--show-toplevel"],
+    exitCode: failure.exitCode,
+    stderr: failure.stderr,
+    message: `${dir} is not inside a git work tree: run Orchard from a git repository (git init, or cd into one).`,
+  });
+}
+
+/** The shared .git directory (absolute), the same for the main checkout and every worktree. */
+export async function commonGitDir(git: Git, cwd?: string): Promise<string> {
+  const base = cwd ?? git.repoDir;
+  const { stdout } = await git.run(["rev-parse", "--git-common-dir"], { ...READ, cwd: base });
+  const dir = stdout.trim();
+  return isAbsolute(dir) ? dir : resolve(base, dir);
+}
+
+/** The per-worktree git directory (absolute): where index, HEAD and index.lock of `cwd` live. */
+export async function worktreeGitDir(git: Git, cwd: string): Promise<string> {
+  const { stdout } = await git.run(["rev-parse", "--git-dir"], { ...READ, cwd });
+  const dir = stdout.trim();
+  return isAbsolute(dir) ? dir : resolve(cwd, dir);
+}
+
+/** `status --porcelain=v1 -z` of `cwd`, untracked files listed one by one. */
+export async function statusPorcelain(git: Git, cwd: string): Promise<StatusEntry[]> {
+  const { stdout } = await git.run(["status", "--porcelain=v1", "-z", "--untracked-files=all"], {
+    ...READ,
+    cwd,
+  });
+  return parseStatusPorcelainZ(stdout);
+}
+
+export async function worktreeList(git: Git): Promise<WorktreeEntry[]> {
+  const { stdout } = await git.run(["worktree", "list", "--porcelain", "-z"], READ);
+  return parseWorktreeListZ(stdout);
+}
+
+/** Number of commits reachable from `to` and not from `from` (`from..to`). */
+export async function countCommits(git: Git, from: string, to: string): Promise<number> {
+  const { stdout } = await git.run(["rev-list", "--count", `${from}..${to}`], READ);
+  return Number(stdout.trim());
+}
+
+/** One-line subjects of `from..to`, oldest first. */
+export async function logSubjects(
+  git: Git,
+  from: string,
+  to: string,
+): Promise<Array<{ sha: string; subject: string }>> {
+  const { stdout } = await git.run(["log", "--reverse", "--format=%H%x00%s", `${from}..${to}`], READ);
+  return stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      const [sha = "", subject = ""] = line.split("\0");
+      return { sha, subject };
+    });
+}
+
+/** `git fsck` of the object store; ok is false with git's report when anything is broken. */
+export async function fsck(git: Git): Promise<{ ok: boolean; report: string }> {
+  const { stdout, stderr, exitCode } = await git.run(["fsck", "--no-progress", "--no-dangling"], {
+    ...READ,
+    okExitCodes: [1, 2, 3, 4, 5, 6, 7],
+  });
+  return { ok: exitCode === 0, report: `${stdout}${stderr}`.trim() };
+}

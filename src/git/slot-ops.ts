@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { GitError } from "./errors.js";
+import type { Git, RunOptions } from "./git.js";
+
+/**
+ * Every command aimed at a slot runs with its parent as a ceiling: if the slot's `.git` file were gone,
+ * git would otherwise walk up and find the user's repository (slots live inside it), and a `clean -ffd`
+ * meant for the slot would run in the user's checkout.
+ */
+export function inSlot(dir: string, extra: RunOptions = {}): RunOptions {
+  return { ...extra, cwd: dir, env: { ...extra.env, GIT_CEILING_DIRECTORIES: dirname(dir) } };
+}
+
+/** The slot's own git directory, read from its `.git` file; throws unless it is a linked worktree. */
+export async function slotGitDir(dir: string): Promise<string> {
+  const text = await readFile(join(dir, ".git"), "utf8").catch(() => "");
+  const match = /^gitdir: (.+)$/m.exec(text);
+  if (!match) {
+    throw new GitError({
+      code: "NOT_A_REPO",
+      args: [],
+      exitCode: null,
+      stderr: `${dir}/.git is not a worktree link`,
+    });
+  }
+  const gitDir = match[1]!.trim();
+  return isAbsolute(gitDir) ? gitDir : resolve(dir, gitDir);
+}
+
+/** Lock files a killed git leaves behind in a worktree's git dir. Only call when no git runs there. */
+export async function removeStaleLocks(gitDir: string): Promise<void> {
+  await Promise.all(["index.lock", "HEAD.lock"].map((name) => rm(join(gitDir, name), { force: true })));
+}
+
+/**
+ * Hands a slot that is clean at `base` to `branch` without touching a file: `branch -f` (which refuses a
+ * branch checked out in any worktree, the user's included) and `symbolic-ref`. Two ~2 ms calls, where
+ * `checkout -B` walks the whole index (measured ~40 ms on 5,000 files).
+ */
+export async function handOffClean(git: Git, dir: string, branch: string, base: string): Promise<void> {
+  await git.run(["branch", "-f", branch, base], inSlot(dir));
+  await git.run(["symbolic-ref", "HEAD", `refs/heads/${branch}`], inSlot(dir));
+}
+
+/** Moves a clean slot to `base` on `branch`: tracked files rewritten, untracked removed, ignored kept. */
+export async function handOffMoved(git: Git, dir: string, branch: string, base: string): Promise<void> {
+  await git.run(["checkout", "-q", "-f", "-B", branch, base], inSlot(dir));
+  // Files ignored at the old commit may be untracked at the new one.
+  await git.run(["clean", "-ffdq"], inSlot(dir));
+}
+
+/**
+ * Brings a used slot back to HEAD's tree, clean and detached (so its branch can be moved or deleted),
+ * keeping ignored files such as node_modules. Returns the commit it is clean at.
+ * `-ff` also removes nested repositories an agent may have cloned; `checkout -f` drops merge and
+ * cherry-pick state itself, rebase and sequencer state need their own --quit.
+ */
+export async function resetSlot(git: Git, dir: string): Promise<string> {
+  const gitDir = await slotGitDir(dir);
+  await removeStaleLocks(gitDir);
+  if (existsSync(join(gitDir, "rebase-merge")) || existsSync(join(gitDir, "rebase-apply"))) {
+    await git.run(["rebase", "--quit"], inSlot(dir));
+  }
+  if (existsSync(join(gitDir, "sequencer"))) {
+    await git.run(["cherry-pick", "--quit"], inSlot(dir));
+  }
+  await git.run(["checkout", "-q", "-f", "--detach"], inSlot(dir));
+  await git.run(["clean", "-ffdq"], inSlot(dir));
+  const { stdout } = await git.run(["rev-parse", "HEAD"], inSlot(dir, { readOnly: true }));
+  return stdout.trim();
+}
+
+/** Moves a free, clean slot to `base`, detached (used by prewarm). */
+export async function moveSlot(git: Git, dir: string, base: string): Promise<void> {
+  await git.run(["checkout", "-q", "-f", "--detach", base], inSlot(dir));
+  await git.run(["clean", "-ffdq"], inSlot(dir));
+}
