@@ -33,7 +33,9 @@ export async function applyActions(root: string, actions: Action[]): Promise<App
       await mkdir(dirname(target), { recursive: true });
       await (a.op === "append" ? appendFile : writeFile)(target, a.content);
       const lines = a.content.split("\n").length - 1;
-      out.done.push(`${a.op === "append" ? "appended to" : "wrote"} ${a.path} (${lines} lines, ${a.from})`);
+      out.done.push(
+        `${a.op === "append" ? "appended to" : "wrote"} ${a.path} (${lines} line${lines === 1 ? "" : "s"}, ${a.from})`,
+      );
     } catch (err) {
       out.errors.push(`could not ${verb} ${a.path}: ${(err as Error).message}`);
     }

@@ -1,0 +1,43 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { killAllChildren, runProcess } from "../../../src/agent/index.js";
+import { fixture, isAlive, useTempDirs, waitFor } from "./helpers.js";
+
+const tempDir = useTempDirs();
+const node = process.execPath;
+const agentIndex = fileURLToPath(new URL("../../../src/agent/index.ts", import.meta.url));
+
+describe("children die with Orchard", () => {
+  it("killAllChildren signals every live group", async () => {
+    const cwd = await tempDir();
+    const a = runProcess({ argv: [node, fixture("hang.mjs")], cwd, onLine: () => {} });
+    const b = runProcess({ argv: [node, fixture("hang.mjs")], cwd });
+    // Give both time to spawn: a process not yet started cannot be signalled.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(killAllChildren()).toBeGreaterThanOrEqual(2);
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ra.signal).toBe("SIGTERM");
+    expect(rb.signal).toBe("SIGTERM");
+  });
+
+  it("a process exiting with an agent running takes the agent's whole group with it", async () => {
+    const dir = await tempDir();
+    const pidFile = join(dir, "grandchild.pid");
+    const host = join(dir, "host.mts");
+    // A stand-in for Orchard: starts an agent that has a grandchild, then exits without cleaning up.
+    await writeFile(
+      host,
+      `import { runProcess } from ${JSON.stringify(agentIndex)};
+       void runProcess({ argv: [process.execPath, ${JSON.stringify(fixture("grandchild.mjs"))}, ${JSON.stringify(pidFile)}],
+         cwd: ${JSON.stringify(dir)}, onLine: (l) => { if (l.startsWith("spawned")) process.exit(0); } });`,
+    );
+    const tsx = fileURLToPath(import.meta.resolve("tsx"));
+    const r = await runProcess({ argv: [node, "--import", tsx, host], cwd: dir, timeoutMs: 60_000 });
+    expect(r.exitCode).toBe(0);
+    const grandchild = Number(await readFile(pidFile, "utf8"));
+    expect(grandchild).toBeGreaterThan(0);
+    expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
+  });
+});
