@@ -1,25 +1,7 @@
 import BetterSqlite3 from "better-sqlite3";
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  Kysely,
-  SqliteAdapter,
-  SqliteDialect,
-  SqliteDriver,
-} from "kysely";
+import { type Driver, Kysely, SqliteAdapter, SqliteDialect } from "kysely";
 import type { Database } from "./schema.js";
-
-/**
- * Write transactions start with BEGIN IMMEDIATE. A deferred BEGIN that later upgrades to a write lock
- * fails at once with SQLITE_BUSY when another process holds it (the busy handler is not consulted
- * there), which would break claims across processes. IMMEDIATE waits on busy_timeout instead.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
-  }
-}
+import { ImmediateSqliteDriver } from "./sqlite-driver.js";
 
 /** SQLite does run DDL inside transactions; saying so makes the Migrator take the write lock for the
  * whole migration, so two processes opening a fresh file cannot both apply it. */
@@ -34,7 +16,7 @@ class OrchardSqliteDialect extends SqliteDialect {
     super({ database });
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver({ database: this.database });
+    return new ImmediateSqliteDriver(this.database);
   }
   override createAdapter(): SqliteAdapter {
     return new TransactionalDdlSqliteAdapter();

@@ -59,13 +59,17 @@ export async function finishAttempt(
       .execute();
 
     const key = { run_id: claim.task.runId, task_id: claim.task.taskId, attempt: claim.attempt };
-    const stored = await trx
-      .selectFrom("attempts")
-      .select(["usage", "timings"])
-      .where("run_id", "=", key.run_id)
-      .where("task_id", "=", key.task_id)
-      .where("attempt", "=", key.attempt)
-      .executeTakeFirst();
+    // Only read what updateAttempt stored when there is something to merge into it.
+    const merging = outcome.usage !== undefined || outcome.timings !== undefined;
+    const stored = merging
+      ? await trx
+          .selectFrom("attempts")
+          .select(["usage", "timings"])
+          .where("run_id", "=", key.run_id)
+          .where("task_id", "=", key.task_id)
+          .where("attempt", "=", key.attempt)
+          .executeTakeFirst()
+      : undefined;
     // A null log path or absent usage/timings keeps what updateAttempt recorded during the attempt.
     await trx
       .updateTable("attempts")
