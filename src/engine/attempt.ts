@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildPrompt, runAgent, slotEnv } from "../agent/index.js";
 import type { AgentRunResult } from "../agent/types.js";
-import type { Slot } from "../git/index.js";
+import { commitAll, type Slot } from "../git/index.js";
 import type { AttemptOutcome, AttemptTimings, Claim } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { taskBranch } from "./refs.js";
@@ -151,7 +151,7 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
     }
 
     const commitStart = performance.now();
-    const committed = await ctx.git.commitAll(slot.dir, commitMessage(task), { base });
+    const committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
     timings.commitMs = round(performance.now() - commitStart);
     if (!committed.changed && !task.allowNoChanges) {
       return void (await fail("the agent changed nothing (mark the task's files as Read if that is expected)", {
@@ -162,14 +162,14 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
     if (lostLease) return void (await fail("lease lost: another worker took the task over"));
     const accepted = await finish({
       kind: "succeeded",
-      resultCommit: committed.commit,
+      resultCommit: committed.changed ? committed.commit : null,
       exitCode: result.process.exitCode,
       logPath,
       usage,
       timings,
     });
     if (accepted) {
-      bus.emit({ type: "task:completed", runId, taskId, attempt: claim.attempt, commit: committed.commit, usage });
+      bus.emit({ type: "task:completed", runId, taskId, attempt: claim.attempt, commit: committed.changed ? committed.commit : null, usage });
     }
   } catch (err) {
     await fail(`internal error: ${(err as Error).message}`).catch(() => {});

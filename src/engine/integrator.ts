@@ -1,4 +1,4 @@
-import { mergeIntoRef } from "../git/index.js";
+import { type Git, mergeIntoRef, tryRevParse } from "../git/index.js";
 import type { TaskRecord } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { headsRef, integrationBranch } from "./refs.js";
@@ -48,10 +48,10 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
     bus.emit({ type: "task:landed", runId, taskId, commit: head });
     return head;
   }
-  const actual = await git.tryRevParse(ref);
+  const actual = await tryRevParse(git, ref);
   if (actual !== head) {
     // A crash between moving the ref and recording it: the merge is already there.
-    if (actual && (await git.isMergeOf(actual, head, task.resultCommit))) {
+    if (actual && (await isMergeOf(git, actual, head, task.resultCommit))) {
       await store.markLanded(runId, taskId, actual);
       bus.emit({ type: "task:landed", runId, taskId, commit: actual });
       return actual;
@@ -89,4 +89,10 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
     bus.emit({ type: "task:failed", runId, taskId, reason });
   }
   return null;
+}
+
+/** Is `commit` the merge of `theirs` into `head` (parents exactly [head, theirs])? */
+async function isMergeOf(git: Git, commit: string, head: string, theirs: string): Promise<boolean> {
+  const [first, second] = await Promise.all([tryRevParse(git, `${commit}^1`), tryRevParse(git, `${commit}^2`)]);
+  return first === head && second === theirs;
 }

@@ -1,4 +1,4 @@
-import type { Git } from "../git/index.js";
+import { type Git, tryRevParse, updateRef, worktreeList } from "../git/index.js";
 import type { RunRecord } from "../store/types.js";
 import { headsRef } from "./refs.js";
 
@@ -14,15 +14,15 @@ export async function fastForwardInto(
 ): Promise<{ branch: string; updated: boolean; message: string }> {
   const ref = headsRef(branch);
   const target = run.integrationHead ?? run.baseCommit;
-  const current = await git.tryRevParse(ref);
+  const current = await tryRevParse(git, ref);
   if (current === null) {
-    await git.updateRef(ref, target, null);
+    await updateRef(git, ref, target, null);
     return { branch, updated: true, message: `created ${branch} at ${target.slice(0, 12)}` };
   }
   if (current !== run.baseCommit) {
     return { branch, updated: false, message: `${branch} moved since the run started; merge ${run.integrationBranch} yourself` };
   }
-  const checkedOut = (await git.worktreeList()).find((w) => w.branch === ref);
+  const checkedOut = (await worktreeList(git)).find((w) => w.branch === ref);
   if (checkedOut) {
     return {
       branch,
@@ -30,6 +30,6 @@ export async function fastForwardInto(
       message: `${branch} is checked out in ${checkedOut.path}; run \`git merge --ff-only ${run.integrationBranch}\` there`,
     };
   }
-  await git.updateRef(ref, target, current);
+  await updateRef(git, ref, target, current);
   return { branch, updated: true, message: `fast-forwarded ${branch} to ${target.slice(0, 12)}` };
 }

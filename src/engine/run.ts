@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { getPreset } from "../agent/index.js";
 import type { AgentPreset } from "../agent/types.js";
 import { OrchardError } from "../errors.js";
-import { ensureRepo, Git, WorktreePool } from "../git/index.js";
+import { ensureRepo, Git, resolveCommit, updateRef, WorktreePool } from "../git/index.js";
 import { planGraph } from "../plan/index.js";
 import type { Plan, PlanTask } from "../plan/types.js";
 import { openStore, sqliteStorePath } from "../store/index.js";
@@ -63,13 +63,13 @@ export async function startRun(
   const options = normalizeOptions(input.options ?? {});
   const presets = resolvePresets(input.plan, options);
   const git = new Git(repo);
-  const baseCommit = await git.resolveCommit(input.base ?? "HEAD").catch(() => {
+  const baseCommit = await resolveCommit(git, input.base ?? "HEAD").catch(() => {
     throw new OrchardError("REPO_INVALID", `cannot resolve base ${input.base ?? "HEAD"} in ${repo}: is there a commit?`);
   });
   const store = deps.store ?? (await openRepoStore(repo));
   const runId = newRunId();
   const branch = integrationBranch(runId);
-  await git.updateRef(headsRef(branch), baseCommit, null);
+  await updateRef(git, headsRef(branch), baseCommit, null);
   const presatisfied = presatisfiedTasks(input.plan, options);
   const record: NewRun = {
     id: runId,
@@ -160,7 +160,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   const { repo, git, store, runId, plan, options } = input;
   const bus = input.deps.bus ?? new EventBus();
   const persisting = persistEvents(bus, store, runId);
-  const pool = new WorktreePool({ git, ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}) });
+  const pool = new WorktreePool({ git, maxSlots: options.slots, ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}) });
   await pool.init();
   const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
   const runDir = join(repo, ".orchard", "runs", runId);
@@ -228,7 +228,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
         ...(into ? { into } : {}),
       };
     } finally {
-      await pool.close();
+      await pool.settled();
       await persisting.flush();
       if (input.ownsStore) await store.close();
     }
