@@ -1,17 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
-import type { Readable } from "node:stream";
-import { groupAlive, killGroup } from "./kill.js";
-import { LineSplitter } from "./lines.js";
 import { type LogSink, openLog } from "./log.js";
-import {
-  DEFAULT_KILL_GRACE_MS,
-  type OutputStream,
-  type RunProcessOptions,
-  type RunProcessResult,
-} from "./options.js";
-import { registerGroup, unregisterGroup } from "./registry.js";
-import { Tail } from "./tail.js";
+import { DEFAULT_KILL_GRACE_MS, type RunProcessOptions, type RunProcessResult } from "./options.js";
+import { pipeOutput } from "./output.js";
+import { GroupTerminator } from "./terminate.js";
 
 type Ending = "timedOut" | "idleTimedOut" | "aborted";
 
@@ -65,17 +57,13 @@ function supervise(
   done: (extra: Partial<RunProcessResult>) => RunProcessResult,
   resolve: (r: RunProcessResult) => void,
 ): void {
-  const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const [file, ...args] = opts.argv as [string, ...string[]];
   const outcome: Partial<RunProcessResult> = {};
-  const tails = { stdout: new Tail(), stderr: new Tail() };
-  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
   const timers: NodeJS.Timeout[] = [];
-  let ending: Ending | null = null;
+  let idleTimer: NodeJS.Timeout | null = null;
+  let group: GroupTerminator | null = null;
   let exited = false;
   let settled = false;
-  let killTimer: NodeJS.Timeout | null = null;
-  let idleTimer: NodeJS.Timeout | null = null;
 
   let child: ChildProcess;
   try {
@@ -87,66 +75,24 @@ function supervise(
     });
   } catch (err) {
     // Synchronous spawn failures: invalid arguments such as a NUL byte in argv.
-    void log.close(`could not start: ${(err as Error).message}`);
-    resolve(done({ spawnError: (err as Error).message }));
+    const reason = (err as Error).message;
+    void log.close(`could not start: ${reason}`).then(() => resolve(done({ spawnError: reason })));
     return;
   }
+  const output = pipeOutput(child, log, () => idleTimer?.refresh(), opts.onLine);
 
-  const deliver = (lines: string[], stream: OutputStream) => {
-    if (lines.length === 0) return;
-    if (!log.write(`${lines.join("\n")}\n`)) {
-      child.stdout?.pause();
-      child.stderr?.pause();
-      log.onDrain(() => {
-        child.stdout?.resume();
-        child.stderr?.resume();
-      });
-    }
-    if (!opts.onLine) return;
-    for (const line of lines) {
-      try {
-        opts.onLine(line, stream);
-      } catch {
-        // A failing listener must not break the supervision of the child.
-      }
-    }
-  };
-
-  const watch = (readable: Readable | null, stream: OutputStream) => {
-    readable?.on("data", (chunk: Buffer) => {
-      idleTimer?.refresh();
-      tails[stream].push(chunk);
-      deliver(splitters[stream].push(chunk), stream);
-    });
-  };
-  watch(child.stdout, "stdout");
-  watch(child.stderr, "stderr");
-
-  /** TERM the group now, KILL whatever is left of it after the grace period. */
-  const terminateGroup = (pid: number) => {
-    if (killTimer) return;
-    if (!killGroup(pid, "SIGTERM")) {
-      unregisterGroup(pid);
-      return;
-    }
-    killTimer = setTimeout(() => {
-      killGroup(pid, "SIGKILL");
-      unregisterGroup(pid);
-    }, grace);
-    killTimer.unref();
-  };
-
+  /** Only the first reason to end counts: a timeout followed by a cancel stays a timeout. */
   const end = (why: Ending) => {
-    if (ending || exited || child.pid === undefined) return;
-    ending = why;
+    if (!group || group.terminating || exited) return;
     outcome[why] = true;
-    terminateGroup(child.pid);
+    group.terminate();
   };
   const onAbort = () => end("aborted");
 
   child.once("spawn", () => {
     outcome.spawnMs = Math.round(performance.now() - t0);
-    if (child.pid !== undefined) registerGroup(child.pid);
+    if (child.pid !== undefined)
+      group = new GroupTerminator(child.pid, opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     if (opts.timeoutMs && opts.timeoutMs > 0) timers.push(setTimeout(() => end("timedOut"), opts.timeoutMs));
     if (opts.idleTimeoutMs && opts.idleTimeoutMs > 0) {
       idleTimer = setTimeout(() => end("idleTimedOut"), opts.idleTimeoutMs);
@@ -174,17 +120,13 @@ function supervise(
     outcome.exitCode = code;
     outcome.signal = signal;
     for (const t of timers) clearTimeout(t);
-    const pid = child.pid;
-    if (pid === undefined) return;
-    // The leader is gone; anything left in its group (a dev server it started) goes with it.
-    if (groupAlive(pid)) terminateGroup(pid);
-    else if (!killTimer) unregisterGroup(pid);
+    group?.leaderExited();
     // A grandchild that left the group may still hold our pipes open; do not wait on it forever.
-    const watchdog = setTimeout(() => {
+    const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    setTimeout(() => {
       child.stdout?.destroy();
       child.stderr?.destroy();
-    }, grace + 1000);
-    watchdog.unref();
+    }, grace + 1000).unref();
   });
 
   child.once("close", () => {
@@ -192,18 +134,9 @@ function supervise(
     settled = true;
     for (const t of timers) clearTimeout(t);
     opts.signal?.removeEventListener("abort", onAbort);
-    // The group died of the TERM already: no KILL to wait for.
-    if (killTimer && child.pid !== undefined && !groupAlive(child.pid)) {
-      clearTimeout(killTimer);
-      unregisterGroup(child.pid);
-    }
-    deliver(splitters.stdout.end(), "stdout");
-    deliver(splitters.stderr.end(), "stderr");
-    const result = done({
-      ...outcome,
-      stdoutTail: tails.stdout.toString(),
-      stderrTail: tails.stderr.toString(),
-    });
+    group?.settled();
+    output.flush();
+    const result = done({ ...outcome, ...output.tails() });
     void log.close(describe(result)).then(() => resolve(result));
   });
 }

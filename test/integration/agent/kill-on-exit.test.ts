@@ -12,10 +12,17 @@ const agentIndex = fileURLToPath(new URL("../../../src/agent/index.ts", import.m
 describe("children die with Orchard", () => {
   it("killAllChildren signals every live group", async () => {
     const cwd = await tempDir();
-    const a = runProcess({ argv: [node, fixture("hang.mjs")], cwd, onLine: () => {} });
-    const b = runProcess({ argv: [node, fixture("hang.mjs")], cwd });
-    // Give both time to spawn: a process not yet started cannot be signalled.
-    await new Promise((r) => setTimeout(r, 300));
+    let started = 0;
+    let bothStarted: () => void = () => {};
+    const ready = new Promise<void>((r) => {
+      bothStarted = r;
+    });
+    const onLine = () => {
+      if (++started === 2) bothStarted();
+    };
+    const a = runProcess({ argv: [node, fixture("hang.mjs")], cwd, onLine, timeoutMs: 60_000 });
+    const b = runProcess({ argv: [node, fixture("hang.mjs")], cwd, onLine, timeoutMs: 60_000 });
+    await ready;
     expect(killAllChildren()).toBeGreaterThanOrEqual(2);
     const [ra, rb] = await Promise.all([a, b]);
     expect(ra.signal).toBe("SIGTERM");

@@ -61,14 +61,17 @@ describe("runProcess", () => {
 
   it("escalates to SIGKILL when the child ignores SIGTERM", async () => {
     const cwd = await tempDir();
+    const ac = new AbortController();
     const r = await runProcess({
       argv: [node, fixture("hang.mjs")],
       cwd,
       env: { HANG_IGNORE_TERM: "1" },
-      timeoutMs: 300,
+      signal: ac.signal,
+      // The first line comes after the fixture's SIGTERM handler is in place.
+      onLine: () => ac.abort(),
       killGraceMs: 200,
     });
-    expect(r.timedOut).toBe(true);
+    expect(r.aborted).toBe(true);
     expect(r.signal).toBe("SIGKILL");
   });
 
@@ -78,7 +81,8 @@ describe("runProcess", () => {
     const r = await runProcess({
       argv: [node, fixture("grandchild.mjs"), pidFile],
       cwd,
-      idleTimeoutMs: 500,
+      // Long enough for the fixture to start its grandchild on a loaded machine before going quiet.
+      idleTimeoutMs: 2000,
       killGraceMs: 500,
     });
     expect(r.idleTimedOut).toBe(true);
