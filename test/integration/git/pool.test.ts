@@ -1,0 +1,245 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Git, isGitError, type Slot, WorktreePool } from "../../../src/git/index.js";
+import { makeRepo, git as rawGit, type TestRepo } from "../../helpers/git-repo.js";
+
+let repo: TestRepo;
+let pool: WorktreePool;
+
+beforeEach(async () => {
+  repo = await makeRepo();
+});
+afterEach(async () => {
+  await pool?.settled();
+  await repo.cleanup();
+});
+
+async function makePool(maxSlots = 4): Promise<WorktreePool> {
+  pool = new WorktreePool({ git: new Git(repo.dir), maxSlots });
+  await pool.init();
+  return pool;
+}
+
+const head = async (dir: string) => (await rawGit(dir, ["rev-parse", "HEAD"])).trim();
+const branchOf = async (dir: string) =>
+  (await rawGit(dir, ["symbolic-ref", "-q", "HEAD"]).catch(() => "detached")).trim();
+const status = (dir: string) => rawGit(dir, ["status", "--porcelain", "--untracked-files=all"]);
+
+/** Makes a new commit on a side branch of the user's repo without moving their HEAD. */
+async function sideCommit(files: Record<string, string>): Promise<string> {
+  const tree = (await repo.git(["write-tree"])).trim();
+  let index = tree;
+  for (const [path, content] of Object.entries(files)) {
+    const blob = (await repo.git(["hash-object", "-w", "--stdin"], content)).trim();
+    // Build on a temporary index so the user's index is not touched.
+    const env = join(repo.dir, ".git", "tmp-index");
+    await rawGitWithIndex(env, ["read-tree", index]);
+    await rawGitWithIndex(env, ["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`]);
+    index = (await rawGitWithIndex(env, ["write-tree"])).trim();
+  }
+  const commit = (await repo.git(["commit-tree", index, "-p", repo.head, "-m", "side"])).trim();
+  await repo.git(["update-ref", "refs/heads/side", commit]);
+  return commit;
+}
+
+async function rawGitWithIndex(indexFile: string, args: string[]): Promise<string> {
+  const { execa } = await import("execa");
+  const result = await execa("git", args, {
+    cwd: repo.dir,
+    env: { GIT_INDEX_FILE: indexFile },
+    stdin: "ignore",
+  });
+  return result.stdout;
+}
+
+describe("WorktreePool", () => {
+  it("creates slots on demand, each on its branch at the base, with its own port block", async () => {
+    await makePool();
+    const [a, b] = await Promise.all([
+      pool.acquire("main", "orchard/r/tasks/1"),
+      pool.acquire(repo.head, "refs/heads/orchard/r/tasks/2"),
+    ]);
+    expect(new Set([a.id, b.id])).toEqual(new Set(["wt-1", "wt-2"]));
+    const byId = (id: string) => (a.id === id ? a : b);
+    expect(byId("wt-1")).toMatchObject({ index: 1, portBase: 20_000, base: repo.head });
+    expect(byId("wt-2")).toMatchObject({ index: 2, portBase: 20_100, base: repo.head });
+    for (const slot of [a, b]) {
+      expect(slot.dir).toBe(join(repo.dir, ".orchard", "worktrees", slot.id));
+      expect(await head(slot.dir)).toBe(repo.head);
+      expect(await branchOf(slot.dir)).toBe(`refs/heads/${slot.branch}`);
+      expect(await status(slot.dir)).toBe("");
+    }
+    expect(pool.slots().map((s) => s.state)).toEqual(["busy", "busy"]);
+  });
+
+  it("resets a released slot: tracked files restored, untracked removed, ignored kept", async () => {
+    await makePool(1);
+    const first = await pool.acquire("main", "orchard/r/tasks/1");
+    await mkdir(join(first.dir, "node_modules/x"), { recursive: true });
+    await writeFile(join(first.dir, "node_modules/x/index.js"), "warm\n");
+    await writeFile(join(first.dir, "src/a.ts"), "changed\n");
+    await writeFile(join(first.dir, "untracked.txt"), "junk\n");
+    await mkdir(join(first.dir, "newdir/deep"), { recursive: true });
+    await writeFile(join(first.dir, "newdir/deep/f.txt"), "junk\n");
+    await writeFile(join(first.dir, "staged.txt"), "staged\n");
+    await rawGit(first.dir, ["add", "staged.txt"]);
+    pool.release(first);
+    expect(pool.slots()[0]?.state).toBe("resetting");
+
+    const second = await pool.acquire("main", "orchard/r/tasks/2");
+    expect(second.id).toBe(first.id);
+    expect(await readFile(join(second.dir, "node_modules/x/index.js"), "utf8")).toBe("warm\n");
+    expect(await readFile(join(second.dir, "src/a.ts"), "utf8")).toBe("export const a = 1;\n");
+    expect(existsSync(join(second.dir, "untracked.txt"))).toBe(false);
+    expect(existsSync(join(second.dir, "newdir"))).toBe(false);
+    expect(existsSync(join(second.dir, "staged.txt"))).toBe(false);
+    expect(await status(second.dir)).toBe("");
+    expect(await branchOf(second.dir)).toBe("refs/heads/orchard/r/tasks/2");
+  });
+
+  it("keeps commits the agent made on the task branch after release", async () => {
+    await makePool(1);
+    const slot = await pool.acquire("main", "orchard/r/tasks/1");
+    await writeFile(join(slot.dir, "done.txt"), "done\n");
+    await rawGit(slot.dir, ["add", "done.txt"]);
+    await rawGit(slot.dir, ["commit", "-q", "-m", "agent"]);
+    const commit = await head(slot.dir);
+    pool.release(slot);
+    await pool.settled();
+    expect((await repo.git(["rev-parse", "orchard/r/tasks/1"])).trim()).toBe(commit);
+    expect(await branchOf(slot.dir)).toBe("detached");
+    expect(pool.slots()[0]).toMatchObject({ state: "free", cleanAt: commit });
+  });
+
+  it("moves a free slot to another base", async () => {
+    await makePool(1);
+    const side = await sideCommit({ "side.txt": "side\n" });
+    pool.release(await pool.acquire("main", "orchard/r/tasks/1"));
+    const slot = await pool.acquire("side", "orchard/r/tasks/2");
+    expect(slot.base).toBe(side);
+    expect(await head(slot.dir)).toBe(side);
+    expect(await readFile(join(slot.dir, "side.txt"), "utf8")).toBe("side\n");
+    expect(await status(slot.dir)).toBe("");
+    pool.release(slot);
+    const back = await pool.acquire("main", "orchard/r/tasks/3");
+    expect(existsSync(join(back.dir, "side.txt"))).toBe(false);
+    expect(await head(back.dir)).toBe(repo.head);
+  });
+
+  it("queues acquirers beyond maxSlots and wakes them, in order, on release", async () => {
+    await makePool(1);
+    const first = await pool.acquire("main", "orchard/r/tasks/1");
+    const order: string[] = [];
+    const track = async (name: string, slot: Promise<Slot>) => {
+      const resolved = await slot;
+      order.push(name);
+      return resolved;
+    };
+    const second = track("2", pool.acquire("main", "orchard/r/tasks/2"));
+    const third = track("3", pool.acquire("main", "orchard/r/tasks/3"));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(order).toEqual([]);
+    pool.release(first);
+    const s2 = await second;
+    expect(s2.id).toBe("wt-1");
+    expect(order).toEqual(["2"]);
+    pool.release(s2);
+    expect((await third).id).toBe("wt-1");
+    expect(order).toEqual(["2", "3"]);
+  });
+
+  it("never hands one slot to two acquirers", async () => {
+    await makePool(3);
+    const held = new Set<string>();
+    const overlaps: string[] = [];
+    const seen = new Set<string>();
+    const worker = async (w: number) => {
+      for (let round = 0; round < 3; round++) {
+        const slot: Slot = await pool.acquire("main", `orchard/r/tasks/${w}.${round}`);
+        if (held.has(slot.id)) overlaps.push(slot.id);
+        held.add(slot.id);
+        seen.add(slot.id);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        held.delete(slot.id);
+        pool.release(slot);
+      }
+    };
+    await Promise.all([1, 2, 3, 4, 5, 6].map(worker));
+    expect(overlaps).toEqual([]);
+    expect([...seen].sort()).toEqual(["wt-1", "wt-2", "wt-3"]);
+  });
+
+  it("aborts a merge left in progress and clears a stale index.lock", async () => {
+    await makePool(1);
+    await sideCommit({ "src/a.ts": "side\n" });
+    const slot = await pool.acquire("main", "orchard/r/tasks/1");
+    await writeFile(join(slot.dir, "src/a.ts"), "mine\n");
+    await rawGit(slot.dir, ["commit", "-q", "-am", "mine"]);
+    await rawGit(slot.dir, ["merge", "side"]).catch(() => undefined);
+    const gitDir = (await rawGit(slot.dir, ["rev-parse", "--absolute-git-dir"])).trim();
+    expect(existsSync(join(gitDir, "MERGE_HEAD"))).toBe(true);
+    await writeFile(join(gitDir, "index.lock"), "");
+    pool.release(slot);
+    const next = await pool.acquire("main", "orchard/r/tasks/2");
+    expect(existsSync(join(gitDir, "MERGE_HEAD"))).toBe(false);
+    expect(existsSync(join(gitDir, "index.lock"))).toBe(false);
+    expect(await status(next.dir)).toBe("");
+    expect(await head(next.dir)).toBe(repo.head);
+  });
+
+  it("hands a branch again after release, even while the slot that held it is still resetting", async () => {
+    await makePool(2);
+    const slot = await pool.acquire("main", "orchard/r/tasks/1");
+    pool.release(slot);
+    const again = await pool.acquire("main", "orchard/r/tasks/1");
+    expect(await branchOf(again.dir)).toBe("refs/heads/orchard/r/tasks/1");
+    await expect(pool.acquire("main", "orchard/r/tasks/1")).rejects.toMatchObject({
+      code: "BRANCH_CHECKED_OUT",
+    });
+  });
+
+  it("refuses branches outside orchard/ and branches checked out in the user's checkout", async () => {
+    await makePool(1);
+    await expect(pool.acquire("main", "main")).rejects.toThrow(/refs\/heads\/orchard/);
+    await repo.git(["checkout", "-q", "-b", "orchard/user-looking"]);
+    const error = await pool.acquire("main", "orchard/user-looking").catch((e) => e);
+    expect(isGitError(error, "BRANCH_CHECKED_OUT")).toBe(true);
+    expect((await repo.git(["symbolic-ref", "HEAD"])).trim()).toBe("refs/heads/orchard/user-looking");
+    // The slot is usable again afterwards.
+    await pool.settled();
+    const slot = await pool.acquire("main", "orchard/r/tasks/9");
+    expect(await status(slot.dir)).toBe("");
+  });
+
+  it("rebuilds a slot whose .git link was deleted, without ever reaching the user's checkout", async () => {
+    await makePool(1);
+    await repo.write("src/a.ts", "user's uncommitted work\n");
+    await repo.write("user-untracked.txt", "mine\n");
+    const slot = await pool.acquire("main", "orchard/r/tasks/1");
+    await rm(join(slot.dir, ".git"));
+    pool.release(slot);
+    await pool.settled();
+    expect(await repo.read("src/a.ts")).toBe("user's uncommitted work\n");
+    expect(await repo.read("user-untracked.txt")).toBe("mine\n");
+    expect(pool.slots()[0]?.state).toBe("free");
+    const next = await pool.acquire("main", "orchard/r/tasks/2");
+    expect(await status(next.dir)).toBe("");
+    expect(await branchOf(next.dir)).toBe("refs/heads/orchard/r/tasks/2");
+  });
+
+  it("prewarms slots at a base so that acquire only creates the branch", async () => {
+    const events: string[] = [];
+    pool = new WorktreePool({ git: new Git(repo.dir), maxSlots: 3, onEvent: (e) => events.push(e.type) });
+    await pool.init();
+    await pool.prewarm(2, "main");
+    expect(pool.slots().map((s) => [s.id, s.state, s.cleanAt])).toEqual([
+      ["wt-1", "free", repo.head],
+      ["wt-2", "free", repo.head],
+    ]);
+    events.length = 0;
+    await pool.acquire("main", "orchard/r/tasks/1");
+    expect(events).toEqual(["slot:acquired"]);
+  });
+});
