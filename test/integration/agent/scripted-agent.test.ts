@@ -144,4 +144,25 @@ describe("scripted agent, as a real process", () => {
     expect(result.ok).toBe(true);
     expect(await readdir(slot)).toEqual([]);
   });
+
+  it("fails clearly on a task file that is not a task", async () => {
+    const outer = await tempDir();
+    const r = await runAgent(
+      scriptedPreset(),
+      {
+        runId: "exec_s",
+        taskId: "9.9",
+        slotDir: outer,
+        prompt: "",
+        promptFile: join(outer, "prompt.md"),
+        taskFile: join(outer, "task.json"),
+        env: {},
+      },
+      { logPath: join(outer, "agent.log"), task: { hello: "world" } },
+    );
+    expect(r.ok).toBe(false);
+    expect(r.reason).toBe(
+      "exited with code 1: scripted agent: the task file is not a PlanTask (it needs an id and files)",
+    );
+  });
 });
