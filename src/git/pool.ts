@@ -1,3 +1,4 @@
+import { realpath } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type CleanResult, cleanPool } from "./clean.js";
@@ -6,7 +7,7 @@ import type { Git } from "./git.js";
 import { DEFAULT_POOL_DIR } from "./pool-dir.js";
 import { recoverPool } from "./pool-recover.js";
 import { resolveCommit } from "./refs.js";
-import { ensureRepo } from "./repo.js";
+import { commonGitDir, ensureRepo } from "./repo.js";
 import {
   normalizeBranch,
   PORTS_PER_SLOT,
@@ -70,6 +71,7 @@ export class WorktreePool {
   private dir: string;
   private readonly entries = new Map<number, Entry>();
   private readonly waiters: Waiter[] = [];
+  private commonDir = "";
   private initialized = false;
   private closed = false;
 
@@ -95,6 +97,7 @@ export class WorktreePool {
     const top = await ensureRepo(this.git.repoDir);
     const recovered = await recoverPool(this.git, top, this.dir);
     this.dir = recovered.poolDir;
+    this.commonDir = await realpath(await commonGitDir(this.git));
     for (const index of recovered.slotIndexes) {
       const entry = this.newEntry(index, "resetting");
       entry.work = this.resetInBackground(entry);
@@ -116,8 +119,9 @@ export class WorktreePool {
         entry.cleanAt = sha;
         this.emit({ type: "slot:created", slotId: slotName(entry.index), ms: performance.now() - started });
       }
-      if (entry.cleanAt === sha) await handOffClean(this.git, entry.dir, short, sha);
-      else await handOffMoved(this.git, entry.dir, short, sha);
+      if (entry.cleanAt === sha) {
+        await handOffClean(this.git, { dir: entry.dir, commonDir: this.commonDir, cleanAt: sha }, short, sha);
+      } else await handOffMoved(this.git, entry.dir, short, sha);
     } catch (error) {
       this.recoverFailedHandOff(entry, create);
       throw error;

@@ -207,6 +207,18 @@ describe("WorktreePool", () => {
     const error = await pool.acquire("main", "orchard/user-looking").catch((e) => e);
     expect(isGitError(error, "BRANCH_CHECKED_OUT")).toBe(true);
     expect((await repo.git(["symbolic-ref", "HEAD"])).trim()).toBe("refs/heads/orchard/user-looking");
+    const userWorktree = `${repo.dir}-user-wt`;
+    await repo.git(["worktree", "add", "-q", "-b", "orchard/user-wt", userWorktree, "main"]);
+    try {
+      await expect(pool.acquire("main", "orchard/user-wt")).rejects.toMatchObject({
+        code: "BRANCH_CHECKED_OUT",
+      });
+      expect((await rawGit(userWorktree, ["symbolic-ref", "HEAD"])).trim()).toBe(
+        "refs/heads/orchard/user-wt",
+      );
+    } finally {
+      await rm(userWorktree, { recursive: true, force: true });
+    }
     // The slot is usable again afterwards.
     await pool.settled();
     const slot = await pool.acquire("main", "orchard/r/tasks/9");
