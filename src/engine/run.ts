@@ -135,11 +135,22 @@ async function assertNotLive(store: Store, run: RunRecord): Promise<void> {
   const now = Date.now();
   const options = JSON.parse(run.optionsJson) as RunOptions;
   const live = (await store.listWorkers(run.id)).filter(
-    (w) => w.stoppedAt === null && now - w.heartbeatAt < (options.leaseMs ?? 30_000),
+    (w) => w.stoppedAt === null && now - w.heartbeatAt < (options.leaseMs ?? 30_000) && !deadHere(w),
   );
   if (live.length > 0) {
     const w = live[0]!;
     throw new OrchardError("RUN_BUSY", `run ${run.id} is being executed by pid ${w.pid} on ${w.host}; stop it first`);
+  }
+}
+
+/** A worker of this machine whose process is gone (crashed, killed): its heartbeat is stale in all but time. */
+function deadHere(w: { host: string; pid: number }): boolean {
+  if (w.host !== hostname()) return false;
+  try {
+    process.kill(w.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 

@@ -1,0 +1,201 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { EventBus, openRepoStore, startRun } from "../../src/engine/index.js";
+import { parsePlan } from "../../src/plan/index.js";
+import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
+import { AGENT_FIXTURES, landedTaskIds, runPlan, showFile } from "../helpers/orchard.js";
+
+const repos: TestRepo[] = [];
+afterEach(async () => {
+  for (const r of repos.splice(0)) await r.cleanup();
+});
+async function repo(files?: Record<string, string>) {
+  const r = await makeRepo(files ? { files } : {});
+  repos.push(r);
+  return r;
+}
+
+const twoTasksSameFile = `# Same line twice
+
+## Batch 1: Edits
+
+### Task 1.1: First edit
+**Files:**
+- Modify: \`shared.txt\`
+
+Change line 1.
+
+### Task 1.2: Second edit
+**Files:**
+- Modify: \`shared.txt\`
+
+Change line 1 too.
+`;
+
+describe("engine", () => {
+  it("re-runs a task on the new head when its merge conflicts, and lands it (file guard off)", async () => {
+    const r = await repo({ "shared.txt": "original\nline 2\n", "README.md": "x\n" });
+    const agent = `node ${join(AGENT_FIXTURES, "edit-line.mjs")} shared.txt 1 "edited by {task_id}"`;
+    const { result, events } = await runPlan(r.dir, twoTasksSameFile, {
+      agent: "command",
+      agentCommand: agent,
+      workers: 2,
+      fileGuard: false,
+    });
+    expect(result.status).toBe("succeeded");
+    expect(events.some((e) => e.type === "task:conflict" && e.taskId === "1.2" && e.willRetry)).toBe(true);
+    expect(await showFile(r.dir, result.integrationBranch, "shared.txt")).toBe("edited by 1.2\nline 2\n");
+    expect(await landedTaskIds(r.dir, result.integrationBranch)).toEqual(["1.1", "1.2"]);
+    const second = result.tasks.find((t) => t.taskId === "1.2")!;
+    expect(second.conflictRetries).toBe(1);
+  });
+
+  it("with the file guard on, tasks naming the same file run one after the other and never conflict", async () => {
+    const r = await repo({ "shared.txt": "original\n", "README.md": "x\n" });
+    const agent = `node ${join(AGENT_FIXTURES, "edit-line.mjs")} shared.txt 1 "edited by {task_id}"`;
+    const { result, events } = await runPlan(r.dir, twoTasksSameFile, { agent: "command", agentCommand: agent, workers: 2 });
+    expect(result.status).toBe("succeeded");
+    expect(events.some((e) => e.type === "task:conflict")).toBe(false);
+    const started12 = events.findIndex((e) => e.type === "task:started" && e.taskId === "1.2");
+    const landed11 = events.findIndex((e) => e.type === "task:landed" && e.taskId === "1.1");
+    expect(landed11).toBeGreaterThanOrEqual(0);
+    expect(started12).toBeGreaterThan(landed11);
+  });
+
+  it("with --on-conflict fail, the conflicting task fails with the files named", async () => {
+    const r = await repo({ "shared.txt": "original\n", "README.md": "x\n" });
+    const agent = `node ${join(AGENT_FIXTURES, "edit-line.mjs")} shared.txt 1 "edited by {task_id}"`;
+    const { result } = await runPlan(r.dir, twoTasksSameFile, {
+      agent: "command",
+      agentCommand: agent,
+      workers: 2,
+      fileGuard: false,
+      onConflict: "fail",
+    });
+    expect(result.status).toBe("failed");
+    const failed = result.tasks.find((t) => t.status === "failed")!;
+    expect(failed.reason).toMatch(/merge conflict in shared\.txt/);
+  });
+
+  it("kills a hung agent and its grandchild on the idle timeout, and says so", async () => {
+    const r = await repo();
+    const pidfile = join(r.dir, ".orchard-grandchild.pid");
+    const plan = "## Batch 1: Hang\n\n### Task 1.1: Hang forever\n**Files:**\n- Create: `x.txt`\n\nHang.\n";
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: `node ${join(AGENT_FIXTURES, "grandchild.mjs")} ${pidfile}`,
+      idleTimeoutS: 1,
+      maxAttempts: 1,
+    });
+    expect(result.status).toBe("failed");
+    expect(result.tasks[0]?.reason).toMatch(/no output for 1 s|idle/);
+    const pid = Number((await readFile(pidfile, "utf8")).trim());
+    expect(pid).toBeGreaterThan(0);
+    expect(await gone(pid)).toBe(true);
+  });
+
+  it("fails a task whose agent exits non-zero, with the agent's message, and skips its dependents", async () => {
+    const r = await repo();
+    const plan = `## Batch 1: One\n\n### Task 1.1: Broken\n**Files:**\n- Create: \`a.txt\`\n\nx\n\n## Batch 2: Two\n\n### Task 2.1: After\n**Files:**\n- Create: \`b.txt\`\n\ny\n`;
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: `node ${join(AGENT_FIXTURES, "fail.mjs")} 3 "model said no"`,
+      maxAttempts: 2,
+    });
+    expect(result.status).toBe("failed");
+    const [t1, t2] = result.tasks;
+    expect(t1?.status).toBe("failed");
+    expect(t1?.reason).toMatch(/code 3/);
+    expect(t1?.attempt).toBe(2);
+    expect(t2?.status).toBe("skipped");
+    expect(t2?.reason).toBe("depends on task 1.1, which failed");
+  });
+
+  it("fails a task whose agent changes nothing, and one whose verification command fails", async () => {
+    const r = await repo();
+    const plan = `## Batch 1: B\n\n### Task 1.1: Does nothing\n**Files:**\n- Create: \`a.txt\`\n\nx\n\n### Task 1.2: Red check\n**Files:**\n- Create: \`b.txt\`\n\n**Verification:**\n- \`grep -q never-there b.txt\`\n`;
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: `sh -c 'test "$ORCHARD_TASK_ID" = 1.1 || echo hi > b.txt'`,
+      maxAttempts: 1,
+    });
+    const byId = Object.fromEntries(result.tasks.map((t) => [t.taskId, t]));
+    expect(byId["1.1"]?.status).toBe("failed");
+    expect(byId["1.1"]?.reason).toMatch(/changed nothing/);
+    expect(byId["1.2"]?.status).toBe("failed");
+    expect(byId["1.2"]?.reason).toMatch(/verification failed: `grep -q never-there b.txt`/);
+  });
+
+  it("gives each slot its environment and never runs in the user's checkout", async () => {
+    const r = await repo();
+    await r.write("uncommitted.txt", "mine\n");
+    await r.git(["stash", "push", "-u", "-m", "user stash"]);
+    await r.write("src/a.ts", "export const a = 42; // user's edit\n");
+    const before = await snapshotCheckout(r.dir);
+    const plan = "## Batch 1: Env\n\n### Task 1.1: Env\n**Files:**\n- Create: `env.txt`\n\nx\n\n### Task 1.2: Env too\n**Files:**\n- Create: `env2.txt`\n\ny\n";
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: `sh -c 'env | grep ^ORCHARD_ | sort > env-$ORCHARD_TASK_ID.txt; pwd >> env-$ORCHARD_TASK_ID.txt'`,
+      workers: 2,
+    });
+    expect(result.status).toBe("succeeded");
+    const env = (await showFile(r.dir, result.integrationBranch, "env-1.1.txt"))!;
+    expect(env).toMatch(/^ORCHARD_PORT_BASE=\d+$/m);
+    expect(env).toMatch(new RegExp(`^ORCHARD_RUN_ID=${result.runId}$`, "m"));
+    expect(env).toMatch(/^ORCHARD_SLOT=wt-\d+$/m);
+    expect(env).toMatch(/^ORCHARD_TASK_ID=1\.1$/m);
+    expect(env).toContain("/.orchard/worktrees/wt-");
+    expect(await snapshotCheckout(r.dir)).toEqual(before);
+  });
+
+  it("cancels a running run: agents are killed, tasks cancelled, the checkout untouched", async () => {
+    const r = await repo();
+    const before = await snapshotCheckout(r.dir);
+    const plan = parsePlan(
+      "## Batch 1: Slow\n\n### Task 1.1: Slow\n**Files:**\n- Create: `a.txt`\n\nx\n\n### Task 1.2: Slow too\n**Files:**\n- Create: `b.txt`\n\ny\n",
+    );
+    const bus = new EventBus();
+    const started = new Promise<void>((resolve) => bus.on((e) => e.type === "task:started" && resolve()));
+    const handle = await startRun(
+      { repo: r.dir, plan, options: { agent: "command", agentCommand: `node ${join(AGENT_FIXTURES, "hang.mjs")}`, workers: 2 } },
+      { bus },
+    );
+    await started;
+    const store = await openRepoStore(r.dir);
+    await store.requestCancel(handle.runId);
+    await store.close();
+    const result = await handle.done;
+    expect(result.status).toBe("cancelled");
+    expect(result.tasks.map((t) => t.status)).toEqual(["cancelled", "cancelled"]);
+    expect(await snapshotCheckout(r.dir)).toEqual(before);
+  });
+
+  it("stops claiming once the run's spend limit is reached, and stays resumable", async () => {
+    const r = await repo();
+    const plan = [1, 2, 3].map((i) => `### Task ${i}: T${i}\n**Files:**\n- Create: \`f${i}.txt\`\n\nx\n`).join("\n");
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: `sh -c 'echo x > f$ORCHARD_TASK_ID.txt; echo "{\\"orchard_usage\\": {\\"costUsd\\": 0.6}}"'`,
+      workers: 1,
+      maxCostUsd: 1,
+    });
+    expect(result.status).toBe("interrupted");
+    expect(result.reason).toMatch(/spend limit/);
+    const landed = result.tasks.filter((t) => t.status === "landed").length;
+    expect(landed).toBe(2);
+    expect(result.tasks.filter((t) => t.status === "queued" || t.status === "pending")).toHaveLength(1);
+  });
+});
+
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
