@@ -1,10 +1,18 @@
 /** The agent module: presets, prompts, and running agent processes in their own process groups. */
 export { judge, type Verdict } from "./judge.js";
 export {
+  type AgentInstallation,
+  aiderPreset,
+  checkInstallations,
+  classifyRateLimit,
+  claudePreset,
+  codexPreset,
   commandPreset,
   createGenericReader,
+  geminiPreset,
   getPreset,
   listPresets,
+  opencodePreset,
   PRESETS,
   type PresetEntry,
   type PresetInfo,

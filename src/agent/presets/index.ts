@@ -1,6 +1,11 @@
 import { OrchardError, usageError } from "../../errors.js";
 import type { AgentPreset } from "../types.js";
+import { aiderPreset } from "./aider.js";
+import { claudePreset } from "./claude.js";
+import { codexPreset } from "./codex.js";
 import { commandPreset } from "./command.js";
+import { geminiPreset } from "./gemini.js";
+import { opencodePreset } from "./opencode.js";
 import { scriptedPreset } from "./scripted.js";
 
 export interface PresetOptions {
@@ -37,6 +42,11 @@ export const PRESETS: Record<string, PresetEntry> = {
     },
   },
   scripted: fixed(scriptedPreset()),
+  claude: fixed(claudePreset()),
+  codex: fixed(codexPreset()),
+  gemini: fixed(geminiPreset()),
+  aider: fixed(aiderPreset()),
+  opencode: fixed(opencodePreset()),
 };
 
 /** The preset called `name`; an OrchardError AGENT_UNKNOWN naming the known ones otherwise. */
@@ -66,6 +76,19 @@ export function listPresets(): PresetInfo[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+export { type AiderOptions, aiderPreset } from "./aider.js";
+export { type ClaudeOptions, type ClaudePermissionMode, claudePreset } from "./claude.js";
+export { binaryEnvVar, binaryFor, findExecutable } from "./cli/binary.js";
+export { type AgentInstallation, checkInstallations } from "./cli/installed.js";
+export { type CodexOptions, type CodexSandbox, codexPreset } from "./codex.js";
 export { commandPreset } from "./command.js";
+export { type GeminiApprovalMode, type GeminiOptions, geminiPreset } from "./gemini.js";
 export { createGenericReader } from "./generic-reader.js";
+export { type OpenCodeOptions, opencodePreset } from "./opencode.js";
+export { AiderTextReader } from "./readers/aider-reader.js";
+export { ClaudeStreamReader } from "./readers/claude-reader.js";
+export { CodexJsonReader } from "./readers/codex-reader.js";
+export { GeminiStreamReader } from "./readers/gemini-reader.js";
+export { OpenCodeJsonReader } from "./readers/opencode-reader.js";
+export { classifyRateLimit } from "./readers/rate-limit.js";
 export { scriptedPreset } from "./scripted.js";

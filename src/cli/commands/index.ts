@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
+import { registerAgents } from "./agents.js";
 import { registerClean } from "./clean.js";
 import { registerControl } from "./control.js";
 import { registerDemo } from "./demo.js";
@@ -17,4 +18,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerLogs,
   registerClean,
   registerDemo,
+  registerAgents,
 ];
