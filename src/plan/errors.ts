@@ -3,6 +3,7 @@ import type { SourcePos } from "./types.js";
 export type PlanErrorCode =
   | "PLAN_NO_TASKS"
   | "PLAN_DUPLICATE_TASK"
+  | "PLAN_DUPLICATE_BATCH"
   | "PLAN_UNKNOWN_TASK"
   | "PLAN_UNKNOWN_BATCH"
   | "PLAN_CYCLE"

@@ -1,0 +1,88 @@
+/** The fields Orchard reads, under the names people write them. */
+export type FieldKey =
+  | "files"
+  | "implementation"
+  | "verification"
+  | "depends"
+  | "commit"
+  | "status"
+  | "agent"
+  | "changes"
+  | "mode"
+  | "goal"
+  | "architecture"
+  /** Known prose (notes, context …): kept as text, no warning. */
+  | "prose";
+
+const ALIASES: Record<string, FieldKey> = {
+  files: "files",
+  file: "files",
+  "files changed": "files",
+  "files to change": "files",
+  implementation: "implementation",
+  "implementation details": "implementation",
+  instructions: "implementation",
+  verification: "verification",
+  verify: "verification",
+  "verification steps": "verification",
+  "depends on": "depends",
+  depends: "depends",
+  dependencies: "depends",
+  dependency: "depends",
+  requires: "depends",
+  "blocked by": "depends",
+  commit: "commit",
+  "commit message": "commit",
+  status: "status",
+  agent: "agent",
+  changes: "changes",
+  "execution mode": "mode",
+  mode: "mode",
+  goal: "goal",
+  architecture: "architecture",
+};
+
+const PROSE = new Set([
+  "tech stack",
+  "context",
+  "description",
+  "notes",
+  "note",
+  "background",
+  "overview",
+  "summary",
+  "purpose",
+  "rationale",
+  "why",
+  "expected",
+  "expected output",
+  "run",
+  "output",
+  "example",
+  "important",
+  "warning",
+  "tip",
+  "acceptance criteria",
+  "test",
+  "tests",
+  "testing",
+  "for claude",
+  "scope",
+  "risks",
+  "estimate",
+  "priority",
+]);
+
+export const normalizeName = (name: string): string => name.toLowerCase().replace(/\s+/g, " ").trim();
+
+/** The key of a field name, or undefined for a name Orchard does not know (a warning). */
+export function fieldKey(name: string): FieldKey | undefined {
+  const n = normalizeName(name);
+  return ALIASES[n] ?? (PROSE.has(n) ? "prose" : undefined);
+}
+
+/** A sub-heading such as `#### Files` is read as a field only for the structural fields. */
+export const isFieldHeading = (name: string): boolean => {
+  const k = ALIASES[normalizeName(name)];
+  return k !== undefined && k !== "goal" && k !== "architecture";
+};

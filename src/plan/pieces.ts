@@ -1,0 +1,173 @@
+import type { Paragraph, PhrasingContent, RootContent, Text } from "mdast";
+import { toString as textOf } from "mdast-util-to-string";
+import { endOffset, posOf, type Source } from "./source.js";
+import type { SourcePos } from "./types.js";
+
+/** A `**Name:** value` line: the field's name, where it is, and the rest of its line. */
+export interface FieldPiece {
+  kind: "field";
+  name: string;
+  pos: SourcePos;
+  /** Inline content after the field name on the same line. */
+  rest: PhrasingContent[];
+  /** The same, as markdown source. */
+  restMd: string;
+  /** The whole line as markdown source (kept when the field turns out to be prose). */
+  lineMd: string;
+  /** The paragraph the field line is in, so its continuation lines can be told apart. */
+  para?: Paragraph;
+}
+
+/** A block, or the lines of a paragraph that follow a field line. */
+export interface BlockPiece {
+  kind: "block";
+  node: RootContent;
+  md: string;
+  /** Inline content when the piece is (part of) a paragraph or a heading. */
+  inline?: PhrasingContent[];
+  /** `**Step N: …**` lines found in this piece. */
+  steps: string[];
+}
+
+export type Piece = FieldPiece | BlockPiece;
+
+const STEP = /^step\s+\d+\w*\b/i;
+
+/**
+ * Splits a section's blocks into pieces. Fields are found per line because people write several in one
+ * paragraph (`**Dependencies:** None` and `**Execution Mode:** local` on consecutive lines).
+ */
+export function splitPieces(
+  blocks: RootContent[],
+  src: Source,
+  fieldHeading: (name: string) => boolean,
+): Piece[] {
+  const out: Piece[] = [];
+  for (const node of blocks) {
+    if (node.type === "paragraph") {
+      splitParagraph(node, src, out);
+    } else if (node.type === "heading") {
+      const text = textOf(node).trim();
+      const name = text.replace(/:$/, "").trim();
+      if (fieldHeading(name)) {
+        const p = posOf(node);
+        out.push({ kind: "field", name, pos: p, rest: [], restMd: "", lineMd: src.of(node) });
+      } else {
+        out.push({
+          kind: "block",
+          node,
+          md: src.of(node),
+          inline: node.children,
+          steps: STEP.test(text) ? [text] : [],
+        });
+      }
+    } else {
+      out.push({ kind: "block", node, md: src.of(node), steps: [] });
+    }
+  }
+  return out;
+}
+
+interface Line {
+  frags: PhrasingContent[];
+  line: number;
+}
+
+function splitParagraph(node: Paragraph, src: Source, out: Piece[]): void {
+  const lines = paragraphLines(node);
+  let pending: Line[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const first = pending[0]!.line;
+    const last = pending.at(-1)!.line;
+    const whole = pending.length === lines.length;
+    const md = whole ? src.of(node) : src.slice(src.lineStart(first), src.lineEnd(last)).trim();
+    const inline = joinLines(pending);
+    const steps = pending.map(stepOf).filter((s): s is string => s !== undefined);
+    out.push({ kind: "block", node, md, inline, steps });
+    pending = [];
+  };
+  for (const line of lines) {
+    const field = fieldOf(line, src);
+    if (field) {
+      flush();
+      out.push({ ...field, para: node });
+    } else {
+      pending.push(line);
+    }
+  }
+  flush();
+}
+
+/** Inline children cut at soft and hard line breaks; each line knows its source line number. */
+function paragraphLines(node: Paragraph): Line[] {
+  const startLine = node.position?.start.line ?? 1;
+  const lines: Line[] = [{ frags: [], line: startLine }];
+  for (const child of node.children) {
+    const cur = lines.at(-1)!;
+    const line = child.position?.start.line ?? cur.line;
+    if (cur.frags.length === 0) cur.line = line;
+    if (child.type === "break") {
+      lines.push({ frags: [], line: (child.position?.end.line ?? line) + 0 });
+      continue;
+    }
+    if (child.type !== "text" || !child.value.includes("\n")) {
+      cur.frags.push(child);
+      continue;
+    }
+    const parts = child.value.split("\n");
+    parts.forEach((part, i) => {
+      if (i > 0) lines.push({ frags: [], line: line + i });
+      if (part) lines.at(-1)!.frags.push({ type: "text", value: part } satisfies Text);
+    });
+  }
+  return lines.filter((l) => l.frags.length > 0);
+}
+
+function joinLines(lines: Line[]): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  lines.forEach((l, i) => {
+    if (i > 0) out.push({ type: "text", value: "\n" });
+    out.push(...l.frags);
+  });
+  return out;
+}
+
+const isBlank = (n: PhrasingContent | undefined) => n?.type === "text" && n.value.trim() === "";
+
+/** `**Name:** rest` or `**Name**: rest` at the start of a line; `**Step 1: …**` is a step, not a field. */
+function fieldOf(line: Line, src: Source): FieldPiece | undefined {
+  const frags = line.frags;
+  let i = 0;
+  while (isBlank(frags[i])) i++;
+  const head = frags[i];
+  if (head?.type !== "strong") return undefined;
+  let name = textOf(head).trim();
+  let rest = frags.slice(i + 1);
+  let restStart = endOffset(head);
+  if (name.endsWith(":")) {
+    name = name.slice(0, -1).trim();
+  } else {
+    const next = rest[0];
+    if (next?.type !== "text" || !next.value.startsWith(":")) return undefined;
+    rest = [{ type: "text", value: next.value.slice(1) }, ...rest.slice(1)];
+    restStart += 1;
+  }
+  if (!name || name.length > 40 || STEP.test(name)) return undefined;
+  const lineEnd = src.lineEnd(head.position?.end.line ?? line.line);
+  return {
+    kind: "field",
+    name,
+    pos: posOf(head),
+    rest,
+    restMd: src.slice(restStart, Math.max(restStart, lineEnd)).trim(),
+    lineMd: src.slice(src.lineStart(line.line), lineEnd).trim(),
+  };
+}
+
+function stepOf(line: Line): string | undefined {
+  const first = line.frags.find((f) => !isBlank(f));
+  if (first?.type !== "strong") return undefined;
+  const text = textOf(first).trim();
+  return STEP.test(text) ? textOf(line.frags).trim() : undefined;
+}

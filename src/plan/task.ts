@@ -1,0 +1,104 @@
+import { collectCodeBlocks } from "./code-blocks.js";
+import { PlanError } from "./errors.js";
+import { isFieldHeading } from "./fields.js";
+import { parseFiles } from "./files.js";
+import type { TaskSection } from "./outline.js";
+import { splitPieces } from "./pieces.js";
+import { isDone, parseRefs, saysNoChanges, TASK_PREFIX } from "./refs.js";
+import { type Segment, segment, segmentMarkdown, segmentText } from "./segments.js";
+import { endOffset, posOf, type Source, startOffset } from "./source.js";
+import { type BatchId, type PlanTask, type PlanWarning, type SourcePos, taskId } from "./types.js";
+import { parseVerification } from "./verification.js";
+
+export interface BuiltTask {
+  task: PlanTask;
+  dependsAt: SourcePos;
+}
+
+/** Reads one task section. Throws PLAN_EMPTY_TASK for a heading with nothing under it. */
+export function buildTask(
+  section: TaskSection,
+  batch: BatchId,
+  index: number,
+  src: Source,
+  warn: (w: PlanWarning) => void,
+  file?: string,
+): BuiltTask {
+  const { head, blocks } = section;
+  const pos = posOf(head.node);
+  const label = `Task ${head.id}`;
+  if (blocks.length === 0) {
+    throw new PlanError(
+      "PLAN_EMPTY_TASK",
+      `${label} has nothing under its heading: add its Files, Implementation and Verification, or remove the heading`,
+      pos,
+      file,
+    );
+  }
+  const pieces = splitPieces(blocks, src, isFieldHeading);
+  const segments = segment(pieces, (f) =>
+    warn({
+      code: "UNKNOWN_FIELD",
+      message: `${label}: unknown field "${f.name}" is kept as task text (known: Files, Implementation, Verification, Depends on, Commit, Status, Agent, Changes)`,
+      pos: f.pos,
+    }),
+  );
+  const of = (key: Segment["key"]) => segments.filter((s) => s.key === key);
+  const last = (key: Segment["key"]) => of(key).at(-1);
+
+  const files = of("files").flatMap(parseFiles);
+  const impl = of("implementation");
+  const textSegments = segments.filter((s) => s.key === "implementation" || s.key === "free");
+  const implementation = (impl.length > 0 ? impl : of("free"))
+    .map(segmentMarkdown)
+    .filter(Boolean)
+    .join("\n\n");
+
+  const depends = of("depends");
+  const dependsOn = [];
+  for (const seg of depends) {
+    const refs = parseRefs(segmentText(seg), TASK_PREFIX);
+    dependsOn.push(...refs.ids.map(taskId));
+    for (const part of refs.unreadable) {
+      warn({
+        code: "UNREADABLE_DEPENDENCY",
+        message: `${label}: cannot read "${part}" as a task id; write dependencies as "Task 1.1, Task 1.3"`,
+        pos: seg.field?.pos ?? pos,
+      });
+    }
+  }
+
+  const status = last("status");
+  const commit = last("commit");
+  const agent = last("agent");
+  const changes = last("changes");
+  const task: PlanTask = {
+    id: taskId(head.id),
+    title: head.title,
+    batch,
+    index,
+    pos,
+    files,
+    body: src.slice(startOffset(head.node), endOffset(blocks.at(-1)!)),
+    implementation,
+    codeBlocks: collectCodeBlocks(textSegments, files),
+    steps: pieces.flatMap((p) => (p.kind === "block" ? p.steps : [])),
+    verification: parseVerification(of("verification")),
+    dependsOn: [...new Set(dependsOn)],
+    inferredDependsOn: [],
+    skip: status ? isDone(segmentText(status)) : false,
+    allowNoChanges:
+      (files.length > 0 && files.every((f) => f.kind === "read")) ||
+      (changes !== undefined && saysNoChanges(segmentText(changes))),
+  };
+  if (commit) task.commit = segmentText(commit);
+  if (agent) task.agent = segmentText(agent);
+  if (files.length === 0) {
+    warn({
+      code: "TASK_NO_FILES",
+      message: `${label} lists no **Files:**; the file guard and inferred dependencies cannot see what it touches`,
+      pos,
+    });
+  }
+  return { task, dependsAt: depends[0]?.field?.pos ?? pos };
+}
