@@ -39,9 +39,13 @@ describe("crash and resume", () => {
       repos.push(repo);
       await repo.write("plan.md", plan);
       const agent = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 250 out-{task_id}.txt`;
-      const child = orchard(["run", "plan.md", "--agent-command", agent, "--workers", "3", "--json"], { cwd: repo.dir });
-      const killAfter = 900 + Math.floor(Math.random() * 2200);
-      const timer = setTimeout(() => child.kill("SIGKILL"), killAfter);
+      const child = orchard(["run", "plan.md", "--agent-command", agent, "--workers", "3"], { cwd: repo.dir });
+      // Kill at a random moment after the run exists: anywhere from its first claim to its last merge.
+      const killAfter = Math.floor(Math.random() * 1800);
+      let timer: NodeJS.Timeout | undefined;
+      child.stdout?.on("data", (chunk: Buffer) => {
+        if (!timer && chunk.toString().includes(" started: ")) timer = setTimeout(() => child.kill("SIGKILL"), killAfter);
+      });
       const first = await child;
       clearTimeout(timer);
 

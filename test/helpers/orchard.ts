@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { EventBus, type EngineEvent, type RunOptionsInput, type RunResult, startRun } from "../../src/engine/index.js";
 import { parsePlan } from "../../src/plan/index.js";
 
@@ -35,10 +35,7 @@ export async function runPlan(
 }
 
 /** Spawns the real CLI. */
-export function orchard(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): ResultPromise<{
-  reject: false;
-  all: true;
-}> {
+export function orchard(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
   return execa(ORCHARD_BIN, args, {
     cwd: opts.cwd ?? REPO_ROOT,
     env: { ...opts.env, ORCHARD_DEBUG: "1" },
