@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { registerAgents } from "./agents.js";
+import { registerBench } from "./bench.js";
 import { registerClean } from "./clean.js";
 import { registerControl } from "./control.js";
 import { registerDemo } from "./demo.js";
@@ -18,5 +19,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerLogs,
   registerClean,
   registerDemo,
+  registerBench,
   registerAgents,
 ];

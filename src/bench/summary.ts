@@ -1,0 +1,89 @@
+import type { PhaseSamples } from "./phases.js";
+import { emptyPhases } from "./phases.js";
+import type { Repetition } from "./run-once.js";
+import type { RowSpec } from "./scenarios.js";
+import { lptMakespan, median, type Spread, spread } from "./stats.js";
+
+export interface RowResult {
+  name: string;
+  scenario: string;
+  tasks: number;
+  workers: number;
+  durationMs: number;
+  repo: string;
+  repeats: number;
+  /** Whether one untimed repetition ran first (so the pool's worktrees already exist). */
+  warmup: boolean;
+  /** LPT bound; for equal tasks exactly ceil(tasks / workers) × duration. */
+  idealMs: number;
+  /** Sum of the task durations: the makespan of one worker. */
+  serialMs: number;
+  /** Median over the timed repetitions. */
+  makespanMs: number;
+  landedMs: number;
+  /** ideal / makespan to completion, 0–1. */
+  efficiency: number;
+  /** ideal / makespan to landed, 0–1. */
+  efficiencyLanded: number;
+  /** serial / makespan to completion. */
+  speedup: number;
+  /** The seeds' formula, speedup / workers: not the efficiency (it cannot reach 1 when tasks do not divide evenly). */
+  seedsEfficiency: number;
+  /** Agent executions over every timed repetition, and the tasks they were for. */
+  executions: number;
+  expectedExecutions: number;
+  duplicates: number;
+  failedRuns: number;
+  phases: Record<keyof PhaseSamples, Spread>;
+  /** Peak resident set of the process that ran the row, in MB (null when it ran in-process). */
+  peakRssMb: number | null;
+  makespansMs: number[];
+  landedsMs: number[];
+}
+
+export function summarize(
+  scenario: string,
+  spec: RowSpec,
+  reps: readonly Repetition[],
+  warmup: boolean,
+): RowResult {
+  const durations = new Array<number>(spec.tasks).fill(spec.durationMs);
+  const idealMs = lptMakespan(durations, spec.workers);
+  const serialMs = spec.tasks * spec.durationMs;
+  const makespanMs = median(reps.map((r) => r.completedMs));
+  const landedMs = median(reps.map((r) => r.landedMs));
+  const pooled = emptyPhases();
+  for (const r of reps)
+    for (const k of Object.keys(pooled) as Array<keyof PhaseSamples>) pooled[k].push(...r.phases[k]);
+  const phases = Object.fromEntries(
+    (Object.keys(pooled) as Array<keyof PhaseSamples>).map((k) => [k, spread(pooled[k])]),
+  ) as Record<keyof PhaseSamples, Spread>;
+  const executions = reps.reduce((n, r) => n + r.executions, 0);
+  const expectedExecutions = reps.length * spec.tasks;
+  return {
+    name: spec.name,
+    scenario,
+    tasks: spec.tasks,
+    workers: spec.workers,
+    durationMs: spec.durationMs,
+    repo: spec.repo,
+    repeats: reps.length,
+    warmup,
+    idealMs,
+    serialMs,
+    makespanMs,
+    landedMs,
+    efficiency: idealMs / makespanMs,
+    efficiencyLanded: idealMs / landedMs,
+    speedup: serialMs / makespanMs,
+    seedsEfficiency: serialMs / makespanMs / spec.workers,
+    executions,
+    expectedExecutions,
+    duplicates: Math.max(0, executions - expectedExecutions),
+    failedRuns: reps.filter((r) => r.status !== "succeeded").length,
+    phases,
+    peakRssMb: null,
+    makespansMs: reps.map((r) => r.completedMs),
+    landedsMs: reps.map((r) => r.landedMs),
+  };
+}

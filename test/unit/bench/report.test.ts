@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { renderMarkdown, rowJson } from "../../../src/bench/report.js";
+import type { BenchReport } from "../../../src/bench/run-bench.js";
+import type { Repetition } from "../../../src/bench/run-once.js";
+import { summarize } from "../../../src/bench/summary.js";
+import { checkTargets } from "../../../src/bench/targets.js";
+
+const rep = (completedMs: number, landedMs: number, executions = 2, critical = 3): Repetition => ({
+  status: "succeeded",
+  tasks: 2,
+  executions,
+  completedMs,
+  landedMs,
+  finishedMs: landedMs + 5,
+  phases: {
+    claim: [1, 1],
+    handoff: [1, 1],
+    spawn: [1, 1],
+    agent: [1000, 1001],
+    verify: [],
+    commit: [10, 12],
+    merge: [8, 9],
+    critical: [critical, critical],
+  },
+});
+
+const spec = { name: "2x2x1000ms", tasks: 2, workers: 2, durationMs: 1000, repo: "small" as const };
+
+function report(rows: BenchReport["rows"]): BenchReport {
+  return {
+    meta: {
+      startedAt: "2025-01-01T00:00:00.000Z",
+      durationS: 1,
+      quick: false,
+      repeat: 3,
+      host: "h",
+      cpus: "2 × x",
+      parallelism: 2,
+      memoryGb: 4,
+      loadAverage: [1, 1, 1],
+      node: "v20",
+      git: "git version 2.43.0",
+    },
+    rows,
+    slots: [],
+    store: [],
+    skipped: [],
+  };
+}
+
+describe("bench summary", () => {
+  it("takes the median makespan over repetitions and derives efficiency, speedup and the seeds' formula from it", () => {
+    const row = summarize("seed", spec, [rep(1020, 1040), rep(1005, 1030), rep(1500, 1600)], true);
+    expect(row.idealMs).toBe(1000);
+    expect(row.serialMs).toBe(2000);
+    expect(row.makespanMs).toBe(1020);
+    expect(row.landedMs).toBe(1040);
+    expect(row.efficiency).toBeCloseTo(1000 / 1020);
+    expect(row.efficiencyLanded).toBeCloseTo(1000 / 1040);
+    expect(row.speedup).toBeCloseTo(2000 / 1020);
+    expect(row.seedsEfficiency).toBeCloseTo(2000 / 1020 / 2);
+    expect(row.phases.commit.n).toBe(6);
+    expect(row.duplicates).toBe(0);
+  });
+
+  it("counts executions beyond one per task as duplicates", () => {
+    const row = summarize("seed", spec, [rep(1000, 1000, 3), rep(1000, 1000, 2)], false);
+    expect(row.executions).toBe(5);
+    expect(row.expectedExecutions).toBe(4);
+    expect(row.duplicates).toBe(1);
+  });
+});
+
+describe("bench report", () => {
+  it("JSON rows lead with the fields scripts rely on, efficiency as a 0–1 ratio", () => {
+    const json = rowJson(summarize("seed", spec, [rep(1010, 1020)], true));
+    expect(Object.keys(json).slice(0, 7)).toEqual([
+      "kind",
+      "name",
+      "tasks",
+      "workers",
+      "executions",
+      "efficiency",
+      "efficiencyLanded",
+    ]);
+    expect(json.efficiency).toBeGreaterThan(0.98);
+    expect(json.efficiency).toBeLessThanOrEqual(1);
+  });
+
+  it("checks the seed targets against the worst row and marks unmeasured targets", () => {
+    const good = summarize("seed", spec, [rep(1005, 1020)], true);
+    const bad = summarize("seed", { ...spec, name: "slow" }, [rep(1100, 1200, 2, 9)], true);
+    const okChecks = checkTargets(report([good]));
+    expect(okChecks.find((c) => c.target.includes("99%"))?.met).toBe(true);
+    expect(okChecks.find((c) => c.target.includes("5 ms"))?.met).toBe(true);
+    expect(okChecks.find((c) => c.target.includes("10×"))?.met).toBeNull();
+    const badChecks = checkTargets(report([good, bad]));
+    expect(badChecks.find((c) => c.target.includes("99%"))?.met).toBe(false);
+    expect(badChecks.find((c) => c.target.includes("5 ms"))?.met).toBe(false);
+  });
+
+  it("renders the rows, the command and the targets as markdown tables", () => {
+    const md = renderMarkdown(
+      report([summarize("seed", spec, [rep(1010, 1020)], true)]),
+      "orchard bench --repeat 3",
+    );
+    expect(md).toContain("Command: `orchard bench --repeat 3`");
+    expect(md).toContain("| seed | 2 × 2 × 1000 ms (small) | 1000 ms | 1010 ms | 1020 ms | 99.0% | 98.0% |");
+    expect(md).toContain("### Targets");
+  });
+});
