@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
+import { ZodError } from "zod";
 import { OrchardError } from "../errors.js";
+import { isGitError } from "../git/index.js";
 import { PlanError } from "../plan/errors.js";
 import { COMMANDS } from "./commands/index.js";
 import { type CliIo, println } from "./io.js";
@@ -32,6 +34,15 @@ function reportError(err: unknown, io: CliIo): number {
   }
   if (err instanceof PlanError) {
     println(io.stderr, err.format());
+    return 2;
+  }
+  if (isGitError(err) && err.code === "NOT_A_REPO") {
+    println(io.stderr, `orchard: ${err.message}`);
+    return 2;
+  }
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ");
+    println(io.stderr, `orchard: invalid options: ${issues}`);
     return 2;
   }
   if (err instanceof OrchardError) {

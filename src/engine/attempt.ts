@@ -47,7 +47,8 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
     return accepted;
   };
   const fail = (reason: string, extra: Partial<Extract<AttemptOutcome, { kind: "failed" }>> = {}) => {
-    const willRetry = extra.retryable !== false && (claim.attempt < claim.task.maxAttempts || !!extra.freeRetry);
+    const willRetry =
+      extra.retryable !== false && (claim.attempt < claim.task.maxAttempts || !!extra.freeRetry);
     bus.emit({
       type: "task:attempt-failed",
       runId,
@@ -73,11 +74,23 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
     }
     timings.handoffMs = round(performance.now() - handoffStart);
     bus.emit({ type: "slot:acquired", runId, slot: slot.id, taskId, handoffMs: timings.handoffMs });
-    bus.emit({ type: "task:started", runId, taskId, attempt: claim.attempt, slot: slot.id, workerId: claim.workerId });
+    bus.emit({
+      type: "task:started",
+      runId,
+      taskId,
+      attempt: claim.attempt,
+      slot: slot.id,
+      workerId: claim.workerId,
+    });
 
     await mkdir(attemptDir, { recursive: true });
     const env = slotEnv({ runId, taskId, slotId: slot.id, portBase: slot.portBase });
-    const prompt = buildPrompt({ plan: ctx.plan, task, slotDir: slot.dir, conflictNote: claim.task.conflictNote });
+    const prompt = buildPrompt({
+      plan: ctx.plan,
+      task,
+      slotDir: slot.dir,
+      conflictNote: claim.task.conflictNote,
+    });
     const promptFile = join(attemptDir, "prompt.md");
     const taskFile = join(attemptDir, "task.json");
     await writeFile(taskFile, JSON.stringify(task));
@@ -114,7 +127,11 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
       if (lostLease) return void (await fail("lease lost: another worker took the task over"));
       if (result.process.aborted) {
         // Killed by cancel or shutdown: the attempt does not count against the task.
-        return void (await fail("interrupted", { usage, exitCode: result.process.exitCode, freeRetry: true }));
+        return void (await fail("interrupted", {
+          usage,
+          exitCode: result.process.exitCode,
+          freeRetry: true,
+        }));
       }
       if (result.report.rateLimited) {
         const wait = result.report.retryAfterMs ?? RATE_LIMIT_BACKOFF_MS;
@@ -154,10 +171,13 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
     const committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
     timings.commitMs = round(performance.now() - commitStart);
     if (!committed.changed && !task.allowNoChanges) {
-      return void (await fail("the agent changed nothing (mark the task's files as Read if that is expected)", {
-        usage,
-        exitCode: 0,
-      }));
+      return void (await fail(
+        "the agent changed nothing (mark the task's files as Read if that is expected)",
+        {
+          usage,
+          exitCode: 0,
+        },
+      ));
     }
     if (lostLease) return void (await fail("lease lost: another worker took the task over"));
     const accepted = await finish({
@@ -169,7 +189,14 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
       timings,
     });
     if (accepted) {
-      bus.emit({ type: "task:completed", runId, taskId, attempt: claim.attempt, commit: committed.changed ? committed.commit : null, usage });
+      bus.emit({
+        type: "task:completed",
+        runId,
+        taskId,
+        attempt: claim.attempt,
+        commit: committed.changed ? committed.commit : null,
+        usage,
+      });
     }
   } catch (err) {
     await fail(`internal error: ${(err as Error).message}`).catch(() => {});

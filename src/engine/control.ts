@@ -15,7 +15,9 @@ export async function cancelRun(store: Store, runId: string): Promise<"requested
   }
   await store.requestCancel(run.id);
   const now = Date.now();
-  const live = (await store.listWorkers(run.id)).filter((w) => w.stoppedAt === null && now - w.heartbeatAt < 10_000);
+  const live = (await store.listWorkers(run.id)).filter(
+    (w) => w.stoppedAt === null && now - w.heartbeatAt < 10_000,
+  );
   if (live.length > 0) return "requested";
   const bus = new EventBus();
   bus.on((e) => {
@@ -35,7 +37,10 @@ export async function retryTask(store: Store, runId: string, taskId: string): Pr
   const task = tasks.find((t) => t.taskId === taskId);
   if (!task) throw new OrchardError("TASK_NOT_FOUND", `run ${run.id} has no task ${taskId}`);
   if (!["failed", "skipped", "cancelled"].includes(task.status)) {
-    throw new OrchardError("USAGE", `task ${taskId} is ${task.status}; only failed, skipped or cancelled tasks can be retried`);
+    throw new OrchardError(
+      "USAGE",
+      `task ${taskId} is ${task.status}; only failed, skipped or cancelled tasks can be retried`,
+    );
   }
   const reset = [taskId];
   await store.resetTask(run.id, taskId);
@@ -46,7 +51,11 @@ export async function retryTask(store: Store, runId: string, taskId: string): Pr
     }
   }
   if (["succeeded", "failed", "cancelled"].includes(run.status)) {
-    await store.updateRun(run.id, { status: "interrupted", reason: `retry of ${taskId} requested`, finishedAt: null });
+    await store.updateRun(run.id, {
+      status: "interrupted",
+      reason: `retry of ${taskId} requested`,
+      finishedAt: null,
+    });
   }
   await store.appendEvent(run.id, "task:retry-requested", { taskId, reset });
   return reset;

@@ -18,7 +18,8 @@ export interface Verdict {
 export async function advance(ctx: RunContext): Promise<Verdict | null> {
   const { store, bus, runId } = ctx;
   for (const t of await store.requeueExpired(runId)) {
-    if (t.status === "failed") bus.emit({ type: "task:failed", runId, taskId: t.taskId, reason: t.reason ?? "" });
+    if (t.status === "failed")
+      bus.emit({ type: "task:failed", runId, taskId: t.taskId, reason: t.reason ?? "" });
   }
   await integrate(ctx);
 
@@ -39,7 +40,8 @@ export async function advance(ctx: RunContext): Promise<Verdict | null> {
       let base = head;
       if (r.baseFrom === "batch") {
         base = batchBases.get(r.batchId) ?? (await store.setBatchBase(runId, r.batchId, head));
-        if (!batchBases.has(r.batchId)) bus.emit({ type: "batch:ready", runId, batchId: r.batchId, baseCommit: base });
+        if (!batchBases.has(r.batchId))
+          bus.emit({ type: "batch:ready", runId, batchId: r.batchId, baseCommit: base });
         batchBases.set(r.batchId, base);
       }
       items.push({ taskId: r.taskId, baseCommit: base });
@@ -58,9 +60,13 @@ export function verdict(tasks: readonly TaskRecord[]): Verdict | null {
   if (tasks.some((t) => t.status === "cancelled")) return { status: "cancelled", reason: "cancelled" };
   if (failed.length > 0) {
     const ids = failed.map((t) => t.taskId).join(", ");
-    return { status: "failed", reason: `${failed.length} task${failed.length > 1 ? "s" : ""} failed: ${ids}` };
+    return {
+      status: "failed",
+      reason: `${failed.length} task${failed.length > 1 ? "s" : ""} failed: ${ids}`,
+    };
   }
   const blocked = tasks.filter((t) => t.status === "skipped" && t.reason?.startsWith("depends on"));
-  if (blocked.length > 0) return { status: "failed", reason: `${blocked.length} task(s) skipped after a failure` };
+  if (blocked.length > 0)
+    return { status: "failed", reason: `${blocked.length} task(s) skipped after a failure` };
   return { status: "succeeded", reason: null };
 }

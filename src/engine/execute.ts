@@ -3,7 +3,7 @@ import type { RunStatus, WorkerId } from "../store/types.js";
 import { runAttempt } from "./attempt.js";
 import type { RunContext } from "./context.js";
 import { advance, type Verdict } from "./coordinator.js";
-import { Wake } from "./wake.js";
+import type { Wake } from "./wake.js";
 
 const TICK_MS = 200;
 const IDLE_CLAIM_WAIT_MS = 250;
@@ -52,17 +52,32 @@ export async function execute(
     const id = `${ctx.owner}/w${i}` as WorkerId;
     workerIds.push(id);
     const now = Date.now();
-    await store.registerWorker({ id, runId, host: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now });
+    await store.registerWorker({
+      id,
+      runId,
+      host: hostname(),
+      pid: process.pid,
+      startedAt: now,
+      heartbeatAt: now,
+    });
   }
-  const heartbeat = setInterval(() => {
-    for (const id of workerIds) void store.heartbeatWorker(id).catch(() => {});
-  }, Math.max(200, Math.floor(options.leaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      for (const id of workerIds) void store.heartbeatWorker(id).catch(() => {});
+    },
+    Math.max(200, Math.floor(options.leaseMs / 3)),
+  );
 
   const workerLoop = async (workerId: WorkerId) => {
     ctx.bus.emit({ type: "worker:started", runId, workerId });
     while (!done && !ctx.stopClaiming.value) {
       if (options.maxCostUsd !== undefined && ctx.spend.usd >= options.maxCostUsd) {
-        ctx.bus.emit({ type: "spend:limit-reached", runId, spentUsd: ctx.spend.usd, limitUsd: options.maxCostUsd });
+        ctx.bus.emit({
+          type: "spend:limit-reached",
+          runId,
+          spentUsd: ctx.spend.usd,
+          limitUsd: options.maxCostUsd,
+        });
         ctx.stopClaiming = {
           value: true,
           reason: `spend limit of $${options.maxCostUsd} reached ($${ctx.spend.usd.toFixed(4)} spent); resume with a higher --max-cost-usd to go on`,

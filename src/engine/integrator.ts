@@ -72,11 +72,18 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
   const mergeMs = performance.now() - started;
   if (result.kind === "merged") {
     await store.markLanded(runId, taskId, result.commit);
-    bus.emit({ type: "task:landed", runId, taskId, commit: result.commit, mergeMs: Math.round(mergeMs * 100) / 100 });
+    bus.emit({
+      type: "task:landed",
+      runId,
+      taskId,
+      commit: result.commit,
+      mergeMs: Math.round(mergeMs * 100) / 100,
+    });
     return result.commit;
   }
   const files = result.conflicts;
-  const canRetry = ctx.options.onConflict === "retry" && task.conflictRetries < ctx.options.maxConflictRetries;
+  const canRetry =
+    ctx.options.onConflict === "retry" && task.conflictRetries < ctx.options.maxConflictRetries;
   bus.emit({ type: "task:conflict", runId, taskId, files, willRetry: canRetry });
   if (canRetry) {
     const note = `Your previous attempt conflicted with work merged meanwhile, in: ${files.join(", ")}. The worktree now starts from the new integration head; redo the task on top of it.`;
@@ -93,6 +100,9 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
 
 /** Is `commit` the merge of `theirs` into `head` (parents exactly [head, theirs])? */
 async function isMergeOf(git: Git, commit: string, head: string, theirs: string): Promise<boolean> {
-  const [first, second] = await Promise.all([tryRevParse(git, `${commit}^1`), tryRevParse(git, `${commit}^2`)]);
+  const [first, second] = await Promise.all([
+    tryRevParse(git, `${commit}^1`),
+    tryRevParse(git, `${commit}^2`),
+  ]);
   return first === head && second === theirs;
 }

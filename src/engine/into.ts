@@ -20,7 +20,11 @@ export async function fastForwardInto(
     return { branch, updated: true, message: `created ${branch} at ${target.slice(0, 12)}` };
   }
   if (current !== run.baseCommit) {
-    return { branch, updated: false, message: `${branch} moved since the run started; merge ${run.integrationBranch} yourself` };
+    return {
+      branch,
+      updated: false,
+      message: `${branch} moved since the run started; merge ${run.integrationBranch} yourself`,
+    };
   }
   const checkedOut = (await worktreeList(git)).find((w) => w.branch === ref);
   if (checkedOut) {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { getPreset } from "../agent/index.js";
 import type { AgentPreset } from "../agent/types.js";
 import { OrchardError } from "../errors.js";
-import { ensureRepo, Git, resolveCommit, updateRef, WorktreePool } from "../git/index.js";
+import { ensureRepo, excludeOrchardDir, Git, resolveCommit, updateRef, WorktreePool } from "../git/index.js";
 import { planGraph } from "../plan/index.js";
 import type { Plan, PlanTask } from "../plan/types.js";
 import { openStore, sqliteStorePath } from "../store/index.js";
@@ -15,8 +15,8 @@ import { EventBus, isPersisted } from "./events.js";
 import { type ExecuteControls, execute } from "./execute.js";
 import { fastForwardInto } from "./into.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput } from "./options.js";
-import { landingOrder } from "./scheduler.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
+import { landingOrder } from "./scheduler.js";
 import { Wake } from "./wake.js";
 
 export interface RunResult {
@@ -49,9 +49,10 @@ export interface EngineDeps {
   poolDir?: string;
 }
 
-/** Opens the repository's embedded store. */
+/** Opens the repository's embedded store (`.orchard/`, kept out of the user's `git status`). */
 export async function openRepoStore(repo: string): Promise<Store> {
-  return openStore({ kind: "sqlite", path: sqliteStorePath(repo) });
+  const top = await excludeOrchardDir(repo);
+  return openStore({ kind: "sqlite", path: sqliteStorePath(top) });
 }
 
 /** Creates a run for a plan and starts executing it in this process. */
@@ -64,7 +65,10 @@ export async function startRun(
   const presets = resolvePresets(input.plan, options);
   const git = new Git(repo);
   const baseCommit = await resolveCommit(git, input.base ?? "HEAD").catch(() => {
-    throw new OrchardError("REPO_INVALID", `cannot resolve base ${input.base ?? "HEAD"} in ${repo}: is there a commit?`);
+    throw new OrchardError(
+      "REPO_INVALID",
+      `cannot resolve base ${input.base ?? "HEAD"} in ${repo}: is there a commit?`,
+    );
   });
   const store = deps.store ?? (await openRepoStore(repo));
   const runId = newRunId();
@@ -99,7 +103,18 @@ export async function startRun(
     }),
   };
   await store.createRun(record);
-  return launch({ repo, git, store, ownsStore: !deps.store, runId, plan: input.plan, options, presets, deps, resumed: false });
+  return launch({
+    repo,
+    git,
+    store,
+    ownsStore: !deps.store,
+    runId,
+    plan: input.plan,
+    options,
+    presets,
+    deps,
+    resumed: false,
+  });
 }
 
 /** Continues a run after a crash, Ctrl-C or a spend limit: landed work stays landed, interrupted attempts run again. */
@@ -114,7 +129,10 @@ export async function resumeRun(
     const pending = (await store.listTasks(run.id)).some((t) => t.status === "pending");
     if (!pending) {
       if (!deps.store) await store.close();
-      throw new OrchardError("RUN_FINISHED", `run ${run.id} already ${run.status}; use \`orchard retry ${run.id} <task>\` to run a task again`);
+      throw new OrchardError(
+        "RUN_FINISHED",
+        `run ${run.id} already ${run.status}; use \`orchard retry ${run.id} <task>\` to run a task again`,
+      );
     }
   }
   await assertNotLive(store, run);
@@ -122,12 +140,27 @@ export async function resumeRun(
   const options = normalizeOptions({ ...JSON.parse(run.optionsJson), ...(input.options ?? {}) });
   const presets = resolvePresets(plan, options);
   await store.requeueInterrupted(run.id);
-  return launch({ repo, git: new Git(repo), store, ownsStore: !deps.store, runId: run.id, plan, options, presets, deps, resumed: true });
+  return launch({
+    repo,
+    git: new Git(repo),
+    store,
+    ownsStore: !deps.store,
+    runId: run.id,
+    plan,
+    options,
+    presets,
+    deps,
+    resumed: true,
+  });
 }
 
 export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
   const run = await store.getRun(runId as RunId);
-  if (!run) throw new OrchardError("RUN_NOT_FOUND", `no run ${runId} in this repository; \`orchard status\` lists runs`);
+  if (!run)
+    throw new OrchardError(
+      "RUN_NOT_FOUND",
+      `no run ${runId} in this repository; \`orchard status\` lists runs`,
+    );
   return run;
 }
 
@@ -139,7 +172,10 @@ async function assertNotLive(store: Store, run: RunRecord): Promise<void> {
   );
   if (live.length > 0) {
     const w = live[0]!;
-    throw new OrchardError("RUN_BUSY", `run ${run.id} is being executed by pid ${w.pid} on ${w.host}; stop it first`);
+    throw new OrchardError(
+      "RUN_BUSY",
+      `run ${run.id} is being executed by pid ${w.pid} on ${w.host}; stop it first`,
+    );
   }
 }
 
@@ -171,7 +207,11 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   const { repo, git, store, runId, plan, options } = input;
   const bus = input.deps.bus ?? new EventBus();
   const persisting = persistEvents(bus, store, runId);
-  const pool = new WorktreePool({ git, maxSlots: options.slots, ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}) });
+  const pool = new WorktreePool({
+    git,
+    maxSlots: options.slots,
+    ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}),
+  });
   await pool.init();
   const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
   const runDir = join(repo, ".orchard", "runs", runId);
@@ -207,9 +247,20 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   let controls: ExecuteControls | undefined;
   const started = Date.now();
   await store.updateRun(runId, { status: "running", startedAt: started, finishedAt: null, reason: null });
-  const open = (await store.listTasks(runId)).filter((t) => !["landed", "failed", "skipped", "cancelled"].includes(t.status));
-  bus.emit({ type: "run:started", runId, tasks: open.length, workers: options.workers, resumed: input.resumed });
-  await pool.prewarm(Math.min(options.slots, Math.max(1, open.length)), (await store.getRun(runId))?.integrationHead ?? (await store.getRun(runId))!.baseCommit);
+  const open = (await store.listTasks(runId)).filter(
+    (t) => !["landed", "failed", "skipped", "cancelled"].includes(t.status),
+  );
+  bus.emit({
+    type: "run:started",
+    runId,
+    tasks: open.length,
+    workers: options.workers,
+    resumed: input.resumed,
+  });
+  await pool.prewarm(
+    Math.min(options.slots, Math.max(1, open.length)),
+    (await store.getRun(runId))?.integrationHead ?? (await store.getRun(runId))!.baseCommit,
+  );
 
   const done = (async (): Promise<RunResult> => {
     try {
@@ -227,7 +278,13 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
         reason: outcome.reason,
         finishedAt: outcome.status === "interrupted" ? null : finishedAt,
       });
-      bus.emit({ type: "run:finished", runId, status: outcome.status, reason: outcome.reason, durationMs: finishedAt - started });
+      bus.emit({
+        type: "run:finished",
+        runId,
+        status: outcome.status,
+        reason: outcome.reason,
+        durationMs: finishedAt - started,
+      });
       return {
         runId,
         status: outcome.status,
@@ -257,12 +314,16 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
 /** Tasks that start out done: completed in the plan, or outside `--start-batch`/`--end-batch`. */
 function presatisfiedTasks(plan: Plan, options: RunOptions): Map<string, string> {
   const out = new Map<string, string>();
-  const batchNumber = new Map(plan.batches.map((b) => [b.id as string, Number.isFinite(Number(b.id)) ? Number(b.id) : b.index + 1]));
+  const batchNumber = new Map(
+    plan.batches.map((b) => [b.id as string, Number.isFinite(Number(b.id)) ? Number(b.id) : b.index + 1]),
+  );
   for (const t of plan.tasks) {
     const n = batchNumber.get(t.batch) ?? 1;
     if (t.skip) out.set(t.id, "already completed in the plan");
-    else if (options.startBatch !== undefined && n < options.startBatch) out.set(t.id, `before --start-batch ${options.startBatch}`);
-    else if (options.endBatch !== undefined && n > options.endBatch) out.set(t.id, `after --end-batch ${options.endBatch}`);
+    else if (options.startBatch !== undefined && n < options.startBatch)
+      out.set(t.id, `before --start-batch ${options.startBatch}`);
+    else if (options.endBatch !== undefined && n > options.endBatch)
+      out.set(t.id, `after --end-batch ${options.endBatch}`);
   }
   return out;
 }
@@ -294,7 +355,10 @@ function persistEvents(bus: EventBus, store: Store, runId: RunId) {
   const off = bus.on((event) => {
     if (!isPersisted(event)) return;
     const { type, runId: _r, ...data } = event;
-    chain = chain.then(() => store.appendEvent(runId, type, data as Record<string, unknown>).then(() => {}), () => {});
+    chain = chain.then(
+      () => store.appendEvent(runId, type, data as Record<string, unknown>).then(() => {}),
+      () => {},
+    );
   });
   return {
     flush: async () => {

@@ -57,7 +57,8 @@ export function schedule(input: ScheduleInput): ScheduleDecision {
 }
 
 function describeBlocker(other: TaskRecord): string {
-  const what = other.status === "skipped" ? "was skipped" : other.status === "cancelled" ? "was cancelled" : "failed";
+  const what =
+    other.status === "skipped" ? "was skipped" : other.status === "cancelled" ? "was cancelled" : "failed";
   return `depends on task ${other.taskId}, which ${what}`;
 }
 
@@ -93,7 +94,8 @@ export function landingOrder(
       if (deg === 0) ready.push(next);
     }
   }
-  if (order.length !== tasks.length) throw new Error("task graph has a cycle (the plan parser should have refused it)");
+  if (order.length !== tasks.length)
+    throw new Error("task graph has a cycle (the plan parser should have refused it)");
   return order;
 }
 

@@ -14,7 +14,13 @@ export interface VerifyResult {
  */
 export async function verify(
   commands: readonly string[],
-  opts: { cwd: string; env: Record<string, string>; timeoutMs: number; logPath: string; signal?: AbortSignal },
+  opts: {
+    cwd: string;
+    env: Record<string, string>;
+    timeoutMs: number;
+    logPath: string;
+    signal?: AbortSignal;
+  },
 ): Promise<VerifyResult> {
   const started = Date.now();
   for (const command of commands) {

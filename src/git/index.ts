@@ -48,3 +48,4 @@ export {
   worktreeList,
 } from "./repo.js";
 export { normalizeBranch, type PoolEvent, type Slot, type SlotSnapshot, type SlotState } from "./slot.js";
+export { excludeOrchardDir } from "./exclude.js";

@@ -39,17 +39,23 @@ describe("crash and resume", () => {
       repos.push(repo);
       await repo.write("plan.md", plan);
       const agent = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 250 out-{task_id}.txt`;
-      const child = orchard(["run", "plan.md", "--agent-command", agent, "--workers", "3"], { cwd: repo.dir });
+      const child = orchard(["run", "plan.md", "--agent-command", agent, "--workers", "3"], {
+        cwd: repo.dir,
+      });
       // Kill at a random moment after the run exists: anywhere from its first claim to its last merge.
       const killAfter = Math.floor(Math.random() * 1800);
       let timer: NodeJS.Timeout | undefined;
       child.stdout?.on("data", (chunk: Buffer) => {
-        if (!timer && chunk.toString().includes(" started: ")) timer = setTimeout(() => child.kill("SIGKILL"), killAfter);
+        if (!timer && chunk.toString().includes(" started: "))
+          timer = setTimeout(() => child.kill("SIGKILL"), killAfter);
       });
       const first = await child;
       clearTimeout(timer);
 
-      const runs = JSON.parse((await orchard(["status", "--json"], { cwd: repo.dir })).stdout) as Array<{ id: string; status: string }>;
+      const runs = JSON.parse((await orchard(["status", "--json"], { cwd: repo.dir })).stdout) as Array<{
+        id: string;
+        status: string;
+      }>;
       expect(runs).toHaveLength(1);
       const runId = runs[0]!.id;
       if (first.exitCode !== 0) {
@@ -68,7 +74,9 @@ describe("crash and resume", () => {
       expect([...landed].sort()).toEqual([...TASKS].sort());
       expect(new Set(landed).size).toBe(landed.length);
       for (const id of TASKS) {
-        const { stdout } = await execa("git", ["show", `${status.integrationBranch}:out-${id}.txt`], { cwd: repo.dir });
+        const { stdout } = await execa("git", ["show", `${status.integrationBranch}:out-${id}.txt`], {
+          cwd: repo.dir,
+        });
         expect(stdout).toBe("slept 250");
       }
 
@@ -77,8 +85,12 @@ describe("crash and resume", () => {
       const prune = await execa("git", ["worktree", "prune", "--dry-run", "-v"], { cwd: repo.dir });
       expect(prune.stdout + prune.stderr).toBe("");
       const { stdout: list } = await execa("git", ["worktree", "list", "--porcelain"], { cwd: repo.dir });
-      const worktrees = list.split("\n").filter((l) => l.startsWith("worktree ")).map((l) => l.slice(9));
-      for (const wt of worktrees.slice(1)) expect(wt).toContain(join(repo.dir, ".orchard", "worktrees", "wt-"));
+      const worktrees = list
+        .split("\n")
+        .filter((l) => l.startsWith("worktree "))
+        .map((l) => l.slice(9));
+      for (const wt of worktrees.slice(1))
+        expect(wt).toContain(join(repo.dir, ".orchard", "worktrees", "wt-"));
     }
   }, 300_000);
 });

@@ -54,7 +54,11 @@ describe("engine", () => {
   it("with the file guard on, tasks naming the same file run one after the other and never conflict", async () => {
     const r = await repo({ "shared.txt": "original\n", "README.md": "x\n" });
     const agent = `node ${join(AGENT_FIXTURES, "edit-line.mjs")} shared.txt 1 "edited by {task_id}"`;
-    const { result, events } = await runPlan(r.dir, twoTasksSameFile, { agent: "command", agentCommand: agent, workers: 2 });
+    const { result, events } = await runPlan(r.dir, twoTasksSameFile, {
+      agent: "command",
+      agentCommand: agent,
+      workers: 2,
+    });
     expect(result.status).toBe("succeeded");
     expect(events.some((e) => e.type === "task:conflict")).toBe(false);
     const started12 = events.findIndex((e) => e.type === "task:started" && e.taskId === "1.2");
@@ -133,7 +137,8 @@ describe("engine", () => {
     await r.git(["stash", "push", "-u", "-m", "user stash"]);
     await r.write("src/a.ts", "export const a = 42; // user's edit\n");
     const before = await snapshotCheckout(r.dir);
-    const plan = "## Batch 1: Env\n\n### Task 1.1: Env\n**Files:**\n- Create: `env.txt`\n\nx\n\n### Task 1.2: Env too\n**Files:**\n- Create: `env2.txt`\n\ny\n";
+    const plan =
+      "## Batch 1: Env\n\n### Task 1.1: Env\n**Files:**\n- Create: `env.txt`\n\nx\n\n### Task 1.2: Env too\n**Files:**\n- Create: `env2.txt`\n\ny\n";
     const { result } = await runPlan(r.dir, plan, {
       agent: "command",
       agentCommand: `sh -c 'env | grep ^ORCHARD_ | sort > env-$ORCHARD_TASK_ID.txt; pwd >> env-$ORCHARD_TASK_ID.txt'`,
@@ -158,7 +163,11 @@ describe("engine", () => {
     const bus = new EventBus();
     const started = new Promise<void>((resolve) => bus.on((e) => e.type === "task:started" && resolve()));
     const handle = await startRun(
-      { repo: r.dir, plan, options: { agent: "command", agentCommand: `node ${join(AGENT_FIXTURES, "hang.mjs")}`, workers: 2 } },
+      {
+        repo: r.dir,
+        plan,
+        options: { agent: "command", agentCommand: `node ${join(AGENT_FIXTURES, "hang.mjs")}`, workers: 2 },
+      },
       { bus },
     );
     await started;
@@ -173,7 +182,9 @@ describe("engine", () => {
 
   it("stops claiming once the run's spend limit is reached, and stays resumable", async () => {
     const r = await repo();
-    const plan = [1, 2, 3].map((i) => `### Task ${i}: T${i}\n**Files:**\n- Create: \`f${i}.txt\`\n\nx\n`).join("\n");
+    const plan = [1, 2, 3]
+      .map((i) => `### Task ${i}: T${i}\n**Files:**\n- Create: \`f${i}.txt\`\n\nx\n`)
+      .join("\n");
     const { result } = await runPlan(r.dir, plan, {
       agent: "command",
       agentCommand: `sh -c 'echo x > f$ORCHARD_TASK_ID.txt; echo "{\\"orchard_usage\\": {\\"costUsd\\": 0.6}}"'`,

@@ -96,7 +96,9 @@ describe("seed plans with the scripted agent", () => {
     const { result, status, file } = await run("error-handling-test.md");
     expect(result.status).toBe("failed");
     expect(status).toEqual({ "1.1": "landed", "1.2": "failed" });
-    expect(await file("test-artifacts/error-test-valid.txt")).toBe("Error Test - Valid File\nThis task should succeed\n");
+    expect(await file("test-artifacts/error-test-valid.txt")).toBe(
+      "Error Test - Valid File\nThis task should succeed\n",
+    );
   });
 
   it("large-file-test writes at least 500 numbered lines", async () => {
@@ -139,7 +141,9 @@ describe("seed plans with the scripted agent", () => {
     const branch = `orchard/${result.runId}/tasks/2.1`;
     expect(await showFile(repo.dir, `${branch}^`, "test-artifacts/hello.txt")).toContain("Hello, Pipeline!");
     const started = events.findIndex((e) => e.type === "task:started" && e.taskId === "2.1");
-    const landed = events.filter((e, i) => e.type === "task:landed" && i < started).map((e) => (e as { taskId: string }).taskId);
+    const landed = events
+      .filter((e, i) => e.type === "task:landed" && i < started)
+      .map((e) => (e as { taskId: string }).taskId);
     expect(landed.sort()).toEqual(["1.1", "1.2"]);
   });
 });

@@ -6,7 +6,13 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { EventBus, type EngineEvent, type RunOptionsInput, type RunResult, startRun } from "../../src/engine/index.js";
+import {
+  type EngineEvent,
+  EventBus,
+  type RunOptionsInput,
+  type RunResult,
+  startRun,
+} from "../../src/engine/index.js";
 import { parsePlan } from "../../src/plan/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,9 +53,13 @@ export function orchard(args: string[], opts: { cwd?: string; env?: Record<strin
 
 /** Task ids recorded (by Orchard's merge-commit trailers) on the integration branch's first-parent history. */
 export async function landedTaskIds(repo: string, branch: string): Promise<string[]> {
-  const { stdout } = await execa("git", ["log", "--first-parent", "--format=%(trailers:key=Orchard-Task,valueonly)%x00", branch], {
-    cwd: repo,
-  });
+  const { stdout } = await execa(
+    "git",
+    ["log", "--first-parent", "--format=%(trailers:key=Orchard-Task,valueonly)%x00", branch],
+    {
+      cwd: repo,
+    },
+  );
   return stdout
     .split("\0")
     .map((s) => s.trim())
@@ -58,6 +68,10 @@ export async function landedTaskIds(repo: string, branch: string): Promise<strin
 }
 
 export async function showFile(repo: string, ref: string, path: string): Promise<string | null> {
-  const r = await execa("git", ["show", `${ref}:${path}`], { cwd: repo, reject: false, stripFinalNewline: false });
+  const r = await execa("git", ["show", `${ref}:${path}`], {
+    cwd: repo,
+    reject: false,
+    stripFinalNewline: false,
+  });
   return r.exitCode === 0 ? r.stdout : null;
 }

@@ -4,7 +4,12 @@ import type { RegisterCommand } from "./index.js";
 import { repoOption, withStore } from "./shared.js";
 
 export const registerControl: RegisterCommand = (program, io) => {
-  repoOption(program.command("cancel").description("cancel a run: running agents are killed").argument("<run>", "run id"))
+  repoOption(
+    program
+      .command("cancel")
+      .description("cancel a run: running agents are killed")
+      .argument("<run>", "run id"),
+  )
     .option("--json", "print JSON")
     .action(async (runId: string, flags: { repo?: string; json?: boolean }) => {
       await withStore(io, flags.repo, async (store) => {
@@ -13,7 +18,9 @@ export const registerControl: RegisterCommand = (program, io) => {
         else
           println(
             io.stdout,
-            outcome === "cancelled" ? `run ${runId} cancelled` : `cancel requested: the process running ${runId} will stop it`,
+            outcome === "cancelled"
+              ? `run ${runId} cancelled`
+              : `cancel requested: the process running ${runId} will stop it`,
           );
       });
     });
@@ -30,7 +37,11 @@ export const registerControl: RegisterCommand = (program, io) => {
       await withStore(io, flags.repo, async (store) => {
         const reset = await retryTask(store, runId, taskId);
         if (flags.json) println(io.stdout, JSON.stringify({ runId, reset }));
-        else println(io.stdout, `queued again: ${reset.join(", ")}; run \`orchard resume ${runId}\` to run them`);
+        else
+          println(
+            io.stdout,
+            `queued again: ${reset.join(", ")}; run \`orchard resume ${runId}\` to run them`,
+          );
       });
     });
 };

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startRun } from "../../engine/index.js";
@@ -20,6 +20,7 @@ export const registerDemo: RegisterCommand = (program, io) => {
     .option("--workers <n>", "parallel workers", intArg("--workers"), 3)
     .action(async (flags: { dir?: string; workers: number }) => {
       const repo = flags.dir ? resolve(io.cwd, flags.dir) : await mkdtemp(join(tmpdir(), "orchard-demo-"));
+      await mkdir(repo, { recursive: true });
       const git = new Git(repo);
       await git.run(["init", "-q", "-b", "main", repo], { cwd: repo });
       await writeFile(join(repo, "README.md"), "# greeter\n\nA scratch repository made by `orchard demo`.\n");
@@ -27,21 +28,40 @@ export const registerDemo: RegisterCommand = (program, io) => {
       await writeFile(join(repo, "plan.md"), DEMO_PLAN);
       await git.run(["add", "-A"], { cwd: repo });
       await git.run(
-        ["-c", "user.name=Orchard Demo", "-c", "user.email=demo@orchard.invalid", "commit", "-q", "-m", "Initial commit"],
+        [
+          "-c",
+          "user.name=Orchard Demo",
+          "-c",
+          "user.email=demo@orchard.invalid",
+          "commit",
+          "-q",
+          "-m",
+          "Initial commit",
+        ],
         { cwd: repo },
       );
       println(io.stdout, `scratch repository: ${repo}`);
       const plan = parsePlan(DEMO_PLAN, { source: join(repo, "plan.md") });
-      const handle = await startRun({ repo, plan, planPath: join(repo, "plan.md"), options: { agent: "scripted", workers: flags.workers } });
+      const handle = await startRun({
+        repo,
+        plan,
+        planPath: join(repo, "plan.md"),
+        options: { agent: "scripted", workers: flags.workers },
+      });
       const tty = io.stdout.isTTY === true;
-      const view = tty ? ttyProgress(io.stdout, new Map(plan.tasks.map((t) => [t.id as string, t.title])), plan.tasks.length) : null;
+      const view = tty
+        ? ttyProgress(io.stdout, new Map(plan.tasks.map((t) => [t.id as string, t.title])), plan.tasks.length)
+        : null;
       const off = handle.bus.on(view ? view.onEvent : plainProgress(io.stdout));
       const result = await handle.done;
       view?.stop();
       off();
       println(io.stdout, summaryTable(result.tasks, [], tty));
       for (const line of resultLines(result)) println(io.stdout, line);
-      const graph = await git.run(["log", "--graph", "--oneline", "--decorate", "--color=never", result.integrationBranch], { cwd: repo });
+      const graph = await git.run(
+        ["log", "--graph", "--oneline", "--decorate", "--color=never", result.integrationBranch],
+        { cwd: repo },
+      );
       println(io.stdout, "");
       println(io.stdout, graph.stdout.trimEnd());
       io.exitCode = exitCodeFor(result, false);

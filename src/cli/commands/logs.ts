@@ -15,29 +15,50 @@ export const registerLogs: RegisterCommand = (program, io) => {
   )
     .option("--attempt <n>", "which attempt (default the last)")
     .option("--json", "print JSON")
-    .action(async (runId: string, taskId: string | undefined, flags: { repo?: string; json?: boolean; attempt?: string }) => {
-      await withStore(io, flags.repo, async (store) => {
-        const run = await loadRun(store, runId);
-        if (!taskId) {
-          const events = await store.listEvents(run.id, 0, 100_000);
-          if (flags.json) return println(io.stdout, JSON.stringify(events, null, 2));
-          for (const e of events) {
-            println(io.stdout, `${String(e.seq).padStart(5)} ${new Date(e.at).toISOString()} ${e.type} ${JSON.stringify(e.data)}`);
+    .action(
+      async (
+        runId: string,
+        taskId: string | undefined,
+        flags: { repo?: string; json?: boolean; attempt?: string },
+      ) => {
+        await withStore(io, flags.repo, async (store) => {
+          const run = await loadRun(store, runId);
+          if (!taskId) {
+            const events = await store.listEvents(run.id, 0, 100_000);
+            if (flags.json) return println(io.stdout, JSON.stringify(events, null, 2));
+            for (const e of events) {
+              println(
+                io.stdout,
+                `${String(e.seq).padStart(5)} ${new Date(e.at).toISOString()} ${e.type} ${JSON.stringify(e.data)}`,
+              );
+            }
+            return;
           }
-          return;
-        }
-        const attempts = await store.listAttempts(run.id, taskId);
-        if (attempts.length === 0) {
-          const task = await store.getTask(run.id, taskId);
-          if (!task) throw new OrchardError("TASK_NOT_FOUND", `run ${run.id} has no task ${taskId}`);
-          return println(io.stdout, `task ${taskId} has not run yet (${task.status}${task.reason ? `: ${task.reason}` : ""})`);
-        }
-        const wanted = flags.attempt ? attempts.find((a) => a.attempt === Number(flags.attempt)) : attempts.at(-1);
-        if (!wanted) throw new OrchardError("USAGE", `task ${taskId} has attempts ${attempts.map((a) => a.attempt).join(", ")}`);
-        const text = wanted.logPath ? await readFile(wanted.logPath, "utf8").catch(() => "") : "";
-        if (flags.json) return println(io.stdout, JSON.stringify({ attempt: wanted, log: text }, null, 2));
-        println(io.stdout, `# task ${taskId} attempt ${wanted.attempt}: ${wanted.status}${wanted.reason ? ` (${wanted.reason})` : ""}`);
-        io.stdout.write(text);
-      });
-    });
+          const attempts = await store.listAttempts(run.id, taskId);
+          if (attempts.length === 0) {
+            const task = await store.getTask(run.id, taskId);
+            if (!task) throw new OrchardError("TASK_NOT_FOUND", `run ${run.id} has no task ${taskId}`);
+            return println(
+              io.stdout,
+              `task ${taskId} has not run yet (${task.status}${task.reason ? `: ${task.reason}` : ""})`,
+            );
+          }
+          const wanted = flags.attempt
+            ? attempts.find((a) => a.attempt === Number(flags.attempt))
+            : attempts.at(-1);
+          if (!wanted)
+            throw new OrchardError(
+              "USAGE",
+              `task ${taskId} has attempts ${attempts.map((a) => a.attempt).join(", ")}`,
+            );
+          const text = wanted.logPath ? await readFile(wanted.logPath, "utf8").catch(() => "") : "";
+          if (flags.json) return println(io.stdout, JSON.stringify({ attempt: wanted, log: text }, null, 2));
+          println(
+            io.stdout,
+            `# task ${taskId} attempt ${wanted.attempt}: ${wanted.status}${wanted.reason ? ` (${wanted.reason})` : ""}`,
+          );
+          io.stdout.write(text);
+        });
+      },
+    );
 };

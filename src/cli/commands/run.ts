@@ -1,6 +1,12 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { openRepoStore, type RunHandle, type RunOptionsInput, resumeRun, startRun } from "../../engine/index.js";
+import {
+  openRepoStore,
+  type RunHandle,
+  type RunOptionsInput,
+  resumeRun,
+  startRun,
+} from "../../engine/index.js";
 import { loadPlan } from "../../plan/index.js";
 import { println } from "../io.js";
 import { choiceArg, collect, intArg, numberArg } from "../options.js";
@@ -36,19 +42,36 @@ interface RunFlags {
 
 function addRunOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option("--agent <name>", "agent preset: scripted, command, claude, codex, gemini, aider, opencode"))
-    .option("--agent-command <argv>", 'argv template for any agent, e.g. "my-agent --prompt-file {prompt_file}"')
+    .addOption(
+      new Option("--agent <name>", "agent preset: scripted, command, claude, codex, gemini, aider, opencode"),
+    )
+    .option(
+      "--agent-command <argv>",
+      'argv template for any agent, e.g. "my-agent --prompt-file {prompt_file}"',
+    )
     .option("--agent-arg <arg>", "extra argument for the agent CLI (repeatable)", collect)
     .option("--model <name>", "model for agent CLIs that take one")
     .option("--workers <n>", "parallel workers", intArg("--workers"))
     .option("--slots <n>", "pooled worktrees (default workers + 2)", intArg("--slots"))
-    .option("--mode <mode>", "local (one worker) | parallel", choiceArg("--mode", ["local", "parallel", "dagger", "sandbox"] as const))
+    .option(
+      "--mode <mode>",
+      "local (one worker) | parallel",
+      choiceArg("--mode", ["local", "parallel", "dagger", "sandbox"] as const),
+    )
     .option("--max-attempts <n>", "attempts per task", intArg("--max-attempts"))
     .option("--timeout <s>", "wall-clock limit per agent run, seconds", numberArg("--timeout"))
     .option("--idle-timeout <s>", "kill an agent silent this long, seconds", numberArg("--idle-timeout"))
     .option("--on-conflict <policy>", "retry | fail", choiceArg("--on-conflict", ["retry", "fail"] as const))
-    .option("--max-cost-usd <usd>", "stop starting attempts once the run has spent this much", numberArg("--max-cost-usd"))
-    .option("--attempt-budget-usd <usd>", "per-attempt budget for CLIs that support one", numberArg("--attempt-budget-usd"))
+    .option(
+      "--max-cost-usd <usd>",
+      "stop starting attempts once the run has spent this much",
+      numberArg("--max-cost-usd"),
+    )
+    .option(
+      "--attempt-budget-usd <usd>",
+      "per-attempt budget for CLIs that support one",
+      numberArg("--attempt-budget-usd"),
+    )
     .option("--json", "print the result as JSON instead of live progress");
 }
 
@@ -80,7 +103,12 @@ function toOptions(f: RunFlags): RunOptionsInput {
 
 export const registerRun: RegisterCommand = (program, io) => {
   addRunOptions(
-    repoOption(program.command("run").description("run a plan's tasks with agents and land the results").argument("<plan>", "plan file")),
+    repoOption(
+      program
+        .command("run")
+        .description("run a plan's tasks with agents and land the results")
+        .argument("<plan>", "plan file"),
+    ),
   )
     .option("--base <ref>", "commit the run starts from (default HEAD)")
     .option("--into <branch>", "fast-forward this branch to the result at the end, if it has not moved")
@@ -98,15 +126,24 @@ export const registerRun: RegisterCommand = (program, io) => {
         options: toOptions(flags),
         ...(flags.base ? { base: flags.base } : {}),
       });
-      io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map(plan.tasks.map((t) => [t.id as string, t.title])));
+      io.exitCode = await follow(
+        handle,
+        repo,
+        flags.json ?? false,
+        io,
+        new Map(plan.tasks.map((t) => [t.id as string, t.title])),
+      );
     });
 
-  addRunOptions(repoOption(program.command("resume").description("continue an interrupted run").argument("<run>", "run id")))
-    .action(async (runId: string, flags: RunFlags) => {
-      const repo = resolve(io.cwd, flags.repo ?? ".");
-      const handle = await resumeRun({ repo, runId, options: toOptions(flags) });
-      io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map());
-    });
+  addRunOptions(
+    repoOption(
+      program.command("resume").description("continue an interrupted run").argument("<run>", "run id"),
+    ),
+  ).action(async (runId: string, flags: RunFlags) => {
+    const repo = resolve(io.cwd, flags.repo ?? ".");
+    const handle = await resumeRun({ repo, runId, options: toOptions(flags) });
+    io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map());
+  });
 };
 
 /** Shows a run's progress until it ends; Ctrl-C once stops claiming, twice kills the agents. */

@@ -1,5 +1,5 @@
-import type { RunId, Store } from "../../store/types.js";
 import { loadRun } from "../../engine/index.js";
+import type { RunId, Store } from "../../store/types.js";
 import { duration, short, usd } from "../format.js";
 import { println } from "../io.js";
 import { summaryTable } from "../progress/summary.js";
@@ -32,7 +32,12 @@ export async function runView(store: Store, runId: string) {
 }
 
 export const registerStatus: RegisterCommand = (program, io) => {
-  repoOption(program.command("status").description("show runs, or one run's batches and tasks").argument("[run]", "run id"))
+  repoOption(
+    program
+      .command("status")
+      .description("show runs, or one run's batches and tasks")
+      .argument("[run]", "run id"),
+  )
     .option("--json", "print JSON")
     .action(async (runId: string | undefined, flags: { repo?: string; json?: boolean }) => {
       await withStore(io, flags.repo, async (store) => {
@@ -76,11 +81,20 @@ export const registerStatus: RegisterCommand = (program, io) => {
           return;
         }
         const elapsed = (view.finishedAt ?? Date.now()) - (view.startedAt ?? view.createdAt);
-        println(io.stdout, `run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ""}  ${duration(elapsed)}  ${usd(view.costUsd)}`);
-        println(io.stdout, `plan: ${view.planPath ?? "-"}   base: ${short(view.baseCommit)}   integration: ${view.integrationBranch} at ${short(view.integrationHead ?? view.baseCommit)}`);
+        println(
+          io.stdout,
+          `run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ""}  ${duration(elapsed)}  ${usd(view.costUsd)}`,
+        );
+        println(
+          io.stdout,
+          `plan: ${view.planPath ?? "-"}   base: ${short(view.baseCommit)}   integration: ${view.integrationBranch} at ${short(view.integrationHead ?? view.baseCommit)}`,
+        );
         for (const b of view.batches) {
           const deps = b.dependsOn.length ? `after batch ${b.dependsOn.join(", ")}` : "independent";
-          println(io.stdout, `batch ${b.batchId}: ${b.title} (${deps})${b.baseCommit ? ` base ${short(b.baseCommit)}` : ""}`);
+          println(
+            io.stdout,
+            `batch ${b.batchId}: ${b.title} (${deps})${b.baseCommit ? ` base ${short(b.baseCommit)}` : ""}`,
+          );
         }
         const attempts = view.tasks.flatMap((t) => t.attempts);
         println(io.stdout, summaryTable(view.tasks, attempts, io.stdout.isTTY === true));

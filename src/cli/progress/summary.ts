@@ -4,7 +4,11 @@ import type { AttemptRecord, TaskRecord } from "../../store/types.js";
 import { duration, short, truncate, usd } from "../format.js";
 
 /** The table printed when a run ends: one row per task, with why anything did not land. */
-export function summaryTable(tasks: readonly TaskRecord[], attempts: readonly AttemptRecord[], color: boolean): string {
+export function summaryTable(
+  tasks: readonly TaskRecord[],
+  attempts: readonly AttemptRecord[],
+  color: boolean,
+): string {
   const table = new Table({
     head: ["task", "title", "status", "tries", "time", "cost", "commit / reason"],
     style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },
@@ -16,13 +20,23 @@ export function summaryTable(tasks: readonly TaskRecord[], attempts: readonly At
     const ms = mine.reduce((sum, a) => sum + ((a.finishedAt ?? a.startedAt) - a.startedAt), 0);
     const cost = mine.reduce((sum, a) => sum + (a.usage?.costUsd ?? 0), 0);
     const detail = t.status === "landed" ? short(t.landedCommit) : (t.reason ?? "");
-    table.push([t.taskId, truncate(t.title, 28), t.status, String(mine.length), mine.length ? duration(ms) : "", usd(cost), detail]);
+    table.push([
+      t.taskId,
+      truncate(t.title, 28),
+      t.status,
+      String(mine.length),
+      mine.length ? duration(ms) : "",
+      usd(cost),
+      detail,
+    ]);
   }
   return table.toString();
 }
 
 export function resultLines(result: RunResult): string[] {
-  const lines = [`run ${result.runId}: ${result.status}${result.reason ? ` (${result.reason})` : ""} in ${duration(result.durationMs)}`];
+  const lines = [
+    `run ${result.runId}: ${result.status}${result.reason ? ` (${result.reason})` : ""} in ${duration(result.durationMs)}`,
+  ];
   lines.push(`integration branch: ${result.integrationBranch} at ${short(result.integrationHead)}`);
   if (result.into) lines.push(`--into: ${result.into.message}`);
   if (result.status === "interrupted") lines.push(`resume with: orchard resume ${result.runId}`);

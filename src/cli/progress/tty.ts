@@ -31,10 +31,15 @@ export function ttyProgress(
   const render = () => {
     const head = `orchard  ${counts.landed}/${total} landed  ${counts.completed} awaiting merge  ${counts.failed} failed  ${counts.skipped} skipped  ${duration(Date.now() - started)}${spent ? `  ${usd(spent)}` : ""}`;
     const lines = [head];
-    for (const a of [...active.values()].sort((x, y) => x.slot.localeCompare(y.slot, "en", { numeric: true }))) {
+    for (const a of [...active.values()].sort((x, y) =>
+      x.slot.localeCompare(y.slot, "en", { numeric: true }),
+    )) {
       const extra = a.attempt > 1 ? ` (attempt ${a.attempt})` : "";
       lines.push(
-        truncate(`  ${a.slot.padEnd(6)} ${a.taskId.padEnd(6)} ${duration(Date.now() - a.since).padStart(8)}  ${a.phase.padEnd(9)} ${a.title}${extra}`, width()),
+        truncate(
+          `  ${a.slot.padEnd(6)} ${a.taskId.padEnd(6)} ${duration(Date.now() - a.since).padStart(8)}  ${a.phase.padEnd(9)} ${a.title}${extra}`,
+          width(),
+        ),
       );
     }
     draw(lines.join("\n"));
@@ -80,7 +85,12 @@ export function ttyProgress(
       default:
         break;
     }
-    if (e.type === "task:attempt-failed" || e.type === "task:failed" || e.type === "task:conflict" || e.type === "task:skipped") {
+    if (
+      e.type === "task:attempt-failed" ||
+      e.type === "task:failed" ||
+      e.type === "task:conflict" ||
+      e.type === "task:skipped"
+    ) {
       const line = describe(e);
       if (line) {
         draw.clear();

@@ -1,0 +1,133 @@
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterEach, describe, expect, it } from "vitest";
+import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
+import { orchard, SEED_DIR } from "../helpers/orchard.js";
+
+/** The real `orchard` process: exit codes scripts can rely on, JSON on reading commands. */
+const repos: TestRepo[] = [];
+afterEach(async () => {
+  for (const r of repos.splice(0)) await r.cleanup();
+});
+
+describe("orchard CLI", () => {
+  it("run → status → logs → retry → resume → clean, with reliable exit codes", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    const before = await snapshotCheckout(repo.dir);
+
+    const ok = await orchard([
+      "run",
+      join(SEED_DIR, "e2e-test-02.md"),
+      "--repo",
+      repo.dir,
+      "--agent",
+      "scripted",
+    ]);
+    expect(ok.exitCode, ok.all).toBe(0);
+    expect(ok.stdout).toMatch(/integration branch: orchard\/exec_\S+\/integration/);
+
+    const bad = await orchard([
+      "run",
+      join(SEED_DIR, "error-handling-test.md"),
+      "--repo",
+      repo.dir,
+      "--max-attempts",
+      "1",
+    ]);
+    expect(bad.exitCode, bad.all).toBe(1);
+    expect(bad.stdout).toMatch(/1\.2 .*failed/);
+
+    const runs = JSON.parse((await orchard(["status", "--json", "--repo", repo.dir])).stdout) as Array<{
+      id: string;
+      status: string;
+    }>;
+    expect(runs.map((r) => r.status)).toEqual(["succeeded", "failed"]);
+    const failedRun = runs[1]!.id;
+
+    const one = JSON.parse((await orchard(["status", failedRun, "--json", "--repo", repo.dir])).stdout) as {
+      tasks: Array<{
+        taskId: string;
+        status: string;
+        reason: string | null;
+        attempts: Array<{ exitCode: number | null; logPath: string }>;
+      }>;
+    };
+    const t12 = one.tasks.find((t) => t.taskId === "1.2")!;
+    expect(t12.status).toBe("failed");
+    expect(t12.reason).toMatch(/outside the worktree/);
+    expect(t12.attempts[0]?.exitCode).toBe(1);
+
+    const logs = await orchard(["logs", failedRun, "1.2", "--repo", repo.dir]);
+    expect(logs.exitCode).toBe(0);
+    expect(logs.stdout).toMatch(
+      /refusing to write outside the worktree: \/invalid\/absolute\/path\/cannot-create\.txt/,
+    );
+    const events = JSON.parse(
+      (await orchard(["logs", failedRun, "--json", "--repo", repo.dir])).stdout,
+    ) as Array<{ seq: number; type: string }>;
+    expect(events.map((e) => e.type)).toContain("task:landed");
+    expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
+
+    const retry = await orchard(["retry", failedRun, "1.2", "--repo", repo.dir]);
+    expect(retry.exitCode, retry.all).toBe(0);
+    const again = await orchard(["resume", failedRun, "--repo", repo.dir, "--json"]);
+    expect(again.exitCode).toBe(1);
+    const attempts = JSON.parse(
+      (await orchard(["status", failedRun, "--json", "--repo", repo.dir])).stdout,
+    ).tasks.find((t: { taskId: string }) => t.taskId === "1.2").attempts;
+    expect(attempts).toHaveLength(2);
+
+    expect(await snapshotCheckout(repo.dir)).toEqual(before);
+    const clean = await orchard(["clean", "--repo", repo.dir]);
+    expect(clean.exitCode, clean.all).toBe(0);
+    const { stdout: refs } = await execa("git", ["for-each-ref", "refs/heads/orchard/"], { cwd: repo.dir });
+    expect(refs).toBe("");
+    expect(await snapshotCheckout(repo.dir)).toEqual(before);
+  });
+
+  it("exits 2 with a message that says what to fix on usage mistakes", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    const missing = await orchard(["run", "nope.md", "--repo", repo.dir]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.md/);
+    const workers = await orchard([
+      "run",
+      join(SEED_DIR, "e2e-test-01.md"),
+      "--repo",
+      repo.dir,
+      "--workers",
+      "many",
+    ]);
+    expect(workers.exitCode).toBe(2);
+    expect(workers.stderr).toMatch(/--workers must be a whole number/);
+    const agent = await orchard([
+      "run",
+      join(SEED_DIR, "e2e-test-01.md"),
+      "--repo",
+      repo.dir,
+      "--agent",
+      "nobody",
+    ]);
+    expect(agent.exitCode).toBe(2);
+    expect(agent.stderr).toMatch(/nobody/);
+    const run = await orchard(["status", "exec_nope", "--repo", repo.dir]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/no run exec_nope/);
+    const notRepo = await orchard(["status", "--repo", "/"]);
+    expect(notRepo.exitCode).toBe(2);
+  });
+
+  it("demo builds a scratch repository and lands the example plan", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    const dir = join(repo.dir, "demo");
+    const demo = await orchard(["demo", "--dir", dir]);
+    expect(demo.exitCode, demo.all).toBe(0);
+    expect(demo.stdout).toMatch(/integration branch: orchard\/exec_\S+\/integration/);
+    expect(demo.stdout).toMatch(/Merge task 2\.3: Changelog/);
+    const { stdout } = await execa("git", ["ls-tree", "-r", "--name-only", "HEAD"], { cwd: dir });
+    expect(stdout.split("\n")).toEqual([".gitignore", "README.md", "plan.md"]);
+  });
+});
