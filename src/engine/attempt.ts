@@ -8,8 +8,6 @@ import type { RunContext } from "./context.js";
 import { taskBranch } from "./refs.js";
 import { verify } from "./verifier.js";
 
-const RATE_LIMIT_BACKOFF_MS = 30_000;
-
 /**
  * One attempt at a claimed task: slot hand-off → agent → verification → commit → fenced report.
  * Every way it can end is recorded; nothing here throws past the worker.
@@ -134,8 +132,10 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
         }));
       }
       if (result.report.rateLimited) {
-        const wait = result.report.retryAfterMs ?? RATE_LIMIT_BACKOFF_MS;
-        const freeRetry = claim.task.maxAttempts - claim.attempt < ctx.options.maxRateLimitRetries;
+        const wait = result.report.retryAfterMs ?? ctx.options.rateLimitBackoffS * 1000;
+        // Each free retry raised the task's attempt budget by one: the excess counts the back-offs so far.
+        const backoffsSoFar = Math.max(0, claim.task.maxAttempts - ctx.options.maxAttempts);
+        const freeRetry = backoffsSoFar < ctx.options.maxRateLimitRetries;
         return void (await fail(`rate limited: ${result.reason ?? "the model is overloaded"}`, {
           usage,
           exitCode: result.process.exitCode,

@@ -30,6 +30,8 @@ export const RunOptionsSchema = z.object({
   model: z.string().optional(),
   /** Extra argv for the agent CLI (e.g. allowed tools). */
   agentArgs: z.array(z.string()).default([]),
+  /** How long to wait before retrying a rate-limited attempt when the CLI does not say. */
+  rateLimitBackoffS: z.number().positive().default(30),
   /** Rate-limit back-offs per task before the task fails. */
   maxRateLimitRetries: z.number().int().min(0).max(20).default(5),
 });

@@ -199,10 +199,33 @@ describe("engine", () => {
   });
 });
 
+describe("rate limits", () => {
+  it("backs a rate-limited attempt off and retries it later without spending the attempt budget", async () => {
+    const r = await repo();
+    const marker = join(r.dir, ".orchard-rate-limited-once");
+    // First run: reports a rate limit and fails; later runs: do the work.
+    const script = `if [ ! -e ${marker} ]; then touch ${marker}; echo '{"orchard_report": {"status": "error", "error": "429 rate_limit_error", "rateLimited": true, "retryAfterMs": 300}}'; exit 1; fi; echo done > out.txt`;
+    const plan = "### Task 1: Busy model\n**Files:**\n- Create: `out.txt`\n\nWrite it.\n";
+    const { result, events } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: `sh -c '${script.replace(/'/g, "'\\''")}'`,
+      maxAttempts: 1,
+    });
+    expect(result.status).toBe("succeeded");
+    const failed = events.find((e) => e.type === "task:attempt-failed");
+    expect(failed).toMatchObject({ rateLimited: true, willRetry: true });
+    expect(result.tasks[0]?.attempt).toBe(2);
+    expect(await showFile(r.dir, result.integrationBranch, "out.txt")).toBe("done\n");
+  });
+});
+
+/** Dead or a zombie waiting for PID 1 to reap it (it is not running either way). */
 async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 100; i++) {
     try {
       process.kill(pid, 0);
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+      if (/^\d+ \(.*\) Z/.test(stat)) return true;
     } catch {
       return true;
     }
