@@ -1,19 +1,29 @@
 /**
- * A wake-up that waiters queue on instead of polling. `notify` wakes every current waiter;
- * `wait(ms)` also returns after `ms` so that work queued by other processes is seen.
+ * A wake-up that waiters queue on instead of polling. `notify` wakes every current waiter; a notify with
+ * nobody waiting is kept, so the next `wait` returns at once (a worker busy claiming, or a coordinator busy
+ * landing, must not sleep through the news). `wait(ms)` also returns after `ms`, so work queued by other
+ * processes is seen.
  */
 export class Wake {
   private waiters: Array<() => void> = [];
+  private pending = false;
 
   notify(): void {
-    // A copy: each waiter removes itself from the list as it runs, and iterating the live list then
-    // skipped every second waiter (measured: the second of two idle workers woke 250 ms late).
+    if (this.waiters.length === 0) {
+      this.pending = true;
+      return;
+    }
+    // Each waiter removes itself from the array as it runs: iterate over a copy.
     const waiters = [...this.waiters];
     this.waiters = [];
     for (const w of waiters) w();
   }
 
   wait(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const waiters = this.waiters;
