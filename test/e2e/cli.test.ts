@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
-import { orchard, SEED_DIR } from "../helpers/orchard.js";
+import { AGENT_FIXTURES, orchard, SEED_DIR } from "../helpers/orchard.js";
 
 /** The real `orchard` process: exit codes scripts can rely on, JSON on reading commands. */
 const repos: TestRepo[] = [];
@@ -84,6 +84,33 @@ describe("orchard CLI", () => {
     const { stdout: refs } = await execa("git", ["for-each-ref", "refs/heads/orchard/"], { cwd: repo.dir });
     expect(refs).toBe("");
     expect(await snapshotCheckout(repo.dir)).toEqual(before);
+  });
+
+  it("Ctrl-C stops claiming, lets the running attempt finish and land, and the run resumes", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    const plan = [1, 2, 3]
+      .map((i) => `### Task ${i}: T${i}\n**Files:**\n- Create: \`out-${i}.txt\`\n\nx\n`)
+      .join("\n");
+    await repo.write("plan.md", plan);
+    const agent = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 1500 out-{task_id}.txt`;
+    const child = orchard(["run", "plan.md", "--agent-command", agent, "--workers", "1"], { cwd: repo.dir });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("task 1 started")) child.kill("SIGINT");
+    });
+    const first = await child;
+    expect(first.exitCode, first.all).toBe(130);
+    const runs = JSON.parse((await orchard(["status", "--json"], { cwd: repo.dir })).stdout) as Array<{
+      id: string;
+      status: string;
+    }>;
+    expect(runs[0]?.status).toBe("interrupted");
+    const view = JSON.parse((await orchard(["status", runs[0]!.id, "--json"], { cwd: repo.dir })).stdout) as {
+      tasks: Array<{ taskId: string; status: string }>;
+    };
+    expect(view.tasks.map((t) => t.status)).toEqual(["landed", "pending", "pending"]);
+    const resumed = await orchard(["resume", runs[0]!.id], { cwd: repo.dir });
+    expect(resumed.exitCode, resumed.all).toBe(0);
   });
 
   it("exits 2 with a message that says what to fix on usage mistakes", async () => {
