@@ -199,6 +199,28 @@ describe("engine", () => {
   });
 });
 
+describe("--into", () => {
+  const plan = "### Task 1: One\n**Files:**\n- Create: `one.txt`\n\nx\n";
+  const agent = "sh -c 'echo one > one.txt'";
+
+  it("fast-forwards a branch that has not moved to the integration result", async () => {
+    const r = await repo();
+    await r.git(["branch", "release"]);
+    const { result } = await runPlan(r.dir, plan, { agent: "command", agentCommand: agent, into: "release" });
+    expect(result.into).toMatchObject({ branch: "release", updated: true });
+    expect((await r.git(["rev-parse", "release"])).trim()).toBe(result.integrationHead);
+  });
+
+  it("leaves a checked-out branch alone and says how to merge it", async () => {
+    const r = await repo();
+    const before = await snapshotCheckout(r.dir);
+    const { result } = await runPlan(r.dir, plan, { agent: "command", agentCommand: agent, into: "main" });
+    expect(result.into).toMatchObject({ branch: "main", updated: false });
+    expect(result.into?.message).toMatch(/checked out .*git merge --ff-only/);
+    expect(await snapshotCheckout(r.dir)).toEqual(before);
+  });
+});
+
 describe("rate limits", () => {
   it("backs a rate-limited attempt off and retries it later without spending the attempt budget", async () => {
     const r = await repo();
