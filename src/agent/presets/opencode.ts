@@ -28,7 +28,9 @@ export function opencodePreset(options: OpenCodeOptions = {}): AgentPreset {
       if (options.agent) argv.push("--agent", options.agent);
       if (options.autoApprove) argv.push("--auto");
       argv.push(...(ctx.extraArgs ?? []));
-      return { argv, env: { OPENCODE_DISABLE_AUTOUPDATE: "1" }, stdin: "prompt" };
+      // OpenCode takes its project directory from $PWD, not from its cwd: an inherited PWD would send its
+      // edits to the parent's directory.
+      return { argv, env: { PWD: ctx.slotDir, OPENCODE_DISABLE_AUTOUPDATE: "1" }, stdin: "prompt" };
     },
     createOutputReader: () => new OpenCodeJsonReader(),
   };
