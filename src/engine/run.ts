@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -217,6 +218,8 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   const runDir = join(repo, ".orchard", "runs", runId);
   await mkdir(runDir, { recursive: true });
   const killer = new AbortController();
+  // Every running attempt listens on it: past 10 workers Node warned of a leak that is not one.
+  setMaxListeners(0, killer.signal);
   const coordWake = new Wake();
   const presatisfied = new Set(presatisfiedTasks(plan, options).keys());
   const ctx: RunContext = {
