@@ -23,7 +23,8 @@ export function judge(
   if (p.idleTimedOut) return fail(`no output for ${seconds(limits.idleTimeoutMs)}`);
   if (p.signal) return fail(`killed by ${p.signal}`);
   if (p.exitCode !== 0) {
-    const detail = limits.lastStderrLine || report.error;
+    // The CLI's own machine-readable error beats the last stderr line, which is often the tail of a stack trace.
+    const detail = report.error || limits.lastStderrLine;
     return fail(`exited with code ${p.exitCode}${detail ? `: ${clip(detail)}` : ""}`);
   }
   if (report.status === "error") return fail(clip(report.error || "the agent reported an error"));

@@ -69,7 +69,8 @@ function supervise(
   try {
     child = spawn(file, args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      // PWD follows cwd: some CLIs (OpenCode) take their project directory from $PWD, not from getcwd().
+      env: { ...process.env, PWD: opts.cwd, ...opts.env },
       detached: true,
       stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });

@@ -31,6 +31,13 @@ describe("judge: no silent success", () => {
     );
   });
 
+  it("prefers the CLI's reported error to a noisy last stderr line", () => {
+    expect(
+      judge(proc({ exitCode: 144 }), report({ error: "API Error: 400 bad field" }), { lastStderrLine: "}" })
+        .reason,
+    ).toBe("exited with code 144: API Error: 400 bad field");
+  });
+
   it("names timeouts in seconds", () => {
     expect(judge(proc({ timedOut: true, signal: "SIGTERM" }), report(), { timeoutMs: 600_000 }).reason).toBe(
       "timed out after 600 s",
