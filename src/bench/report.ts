@@ -20,7 +20,7 @@ export function renderMarkdown(report: BenchReport, command?: string): string {
   if (command) out.push(`Command: \`${command}\``, "");
   out.push(
     `Measured ${m.startedAt} on ${m.host} (${m.cpus}, ${m.memoryGb} GB, load average at start ${m.loadAverage.join(" ")}), ` +
-      `Node ${m.node}, ${m.git}. ${m.repeat} timed repetition(s) per row after one untimed warm-up; medians. ` +
+      `Node ${m.node} (${m.runtime}), ${m.git}. ${m.repeat} timed repetition(s) per row after one untimed warm-up; medians. ` +
       `Took ${m.durationS} s${m.quick ? " (quick mode: a smoke check, not a measurement)" : ""}.`,
     "",
   );
@@ -33,7 +33,12 @@ export function renderMarkdown(report: BenchReport, command?: string): string {
       "### Per-task phases (ms, p50 / p95 over every timed task)",
       "",
     );
-    out.push(phasesTable(report.rows), "");
+    out.push(
+      phasesTable(report.rows),
+      "",
+      "CPU / task: ms of CPU per task in the engine's process + in its children (git, the agents), warm-up included.",
+      "",
+    );
   }
   if (report.slots.length > 0) {
     out.push("### Pooled slots vs a fresh worktree per task", "");
@@ -130,7 +135,18 @@ function rowsTable(rows: readonly RowResult[]): string {
 
 function phasesTable(rows: readonly RowResult[]): string {
   return table(
-    ["row", "claim", "slot hand-off", "agent spawn", "critical path", "agent", "verify", "commit", "merge"],
+    [
+      "row",
+      "claim",
+      "slot hand-off",
+      "agent spawn",
+      "critical path",
+      "agent",
+      "verify",
+      "commit",
+      "merge",
+      "CPU / task",
+    ],
     rows.map((r) => [
       `${r.tasks} × ${r.workers} × ${r.durationMs} ms`,
       pp(r.phases.claim),
@@ -141,6 +157,7 @@ function phasesTable(rows: readonly RowResult[]): string {
       pp(r.phases.verify),
       pp(r.phases.commit),
       pp(r.phases.merge),
+      r.cpuPerTaskMs === null ? "—" : `${r.cpuPerTaskMs.engine} + ${ms(r.cpuPerTaskMs.children)}`,
     ]),
   );
 }

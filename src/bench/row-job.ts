@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { cpuTimes } from "./cpu.js";
 import { runRow } from "./row.js";
 import type { RowSpec } from "./scenarios.js";
 import { round } from "./stats.js";
@@ -16,6 +17,7 @@ export interface RowJob {
 
 /** Runs the row in this process and reports this process's peak RSS with it. */
 export async function runRowJob(job: RowJob, log: (line: string) => void = () => {}): Promise<RowResult> {
+  const before = await cpuTimes();
   const result = await runRow(job.scenario, job.spec, job.repo, {
     repeats: job.repeats,
     warmup: job.warmup,
@@ -24,8 +26,17 @@ export async function runRowJob(job: RowJob, log: (line: string) => void = () =>
         `  ${job.spec.name} rep ${i + 1}/${job.repeats}: completed ${round(r.completedMs)} ms, landed ${round(r.landedMs)} ms, ${r.executions} executions, ${r.status}`,
       ),
   });
-  // maxRSS is in kilobytes on Linux and macOS.
-  return { ...result, peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1) };
+  const after = await cpuTimes();
+  const tasksRun = job.spec.tasks * (job.repeats + (job.warmup ? 1 : 0));
+  return {
+    ...result,
+    // maxRSS is in kilobytes on Linux and macOS.
+    peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
+    cpuPerTaskMs: {
+      engine: round((after.selfMs - before.selfMs) / tasksRun, 1),
+      children: round((after.childrenMs - before.childrenMs) / tasksRun, 1),
+    },
+  };
 }
 
 /** From src/ (under tsx) the child is a .ts file and needs the tsx loader; from dist/ it is plain .js. */

@@ -38,6 +38,8 @@ export interface BenchReport {
     memoryGb: number;
     loadAverage: number[];
     node: string;
+    /** `compiled` (dist) or `tsx` (from source): the loader adds ~70 MB to every process's RSS. */
+    runtime: string;
     git: string;
   };
   rows: RowResult[];
@@ -141,6 +143,7 @@ async function meta(started: number, quick: boolean, repeat: number): Promise<Be
     memoryGb: Math.round(totalmem() / 2 ** 30),
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
     node: process.version,
+    runtime: import.meta.url.endsWith(".ts") ? "tsx, from source" : "compiled",
     git,
   };
 }

@@ -92,8 +92,10 @@ async function measureDialect(
   return rows;
 }
 
-export const describeShape = (r: { processes: number; workers: number }): string =>
-  r.processes === 0 ? `1 process × ${r.workers} workers` : `${r.processes} processes × ${r.workers} workers`;
+export const describeShape = (r: { processes: number; workers: number }): string => {
+  const workers = `${r.workers} worker${r.workers === 1 ? "" : "s"}`;
+  return r.processes === 0 ? `1 process × ${workers}` : `${r.processes} processes × ${workers} each`;
+};
 
 async function pgReachable(url: string): Promise<true | string> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });

@@ -37,6 +37,11 @@ export interface RowResult {
   phases: Record<keyof PhaseSamples, Spread>;
   /** Peak resident set of the process that ran the row, in MB (null when it ran in-process). */
   peakRssMb: number | null;
+  /**
+   * CPU per task over the whole row (warm-up included), in this process (`engine`) and in its children
+   * (git and the agents, `children`); null when the row ran in-process.
+   */
+  cpuPerTaskMs: { engine: number; children: number } | null;
   makespansMs: number[];
   landedsMs: number[];
 }
@@ -83,6 +88,7 @@ export function summarize(
     failedRuns: reps.filter((r) => r.status !== "succeeded").length,
     phases,
     peakRssMb: null,
+    cpuPerTaskMs: null,
     makespansMs: reps.map((r) => r.completedMs),
     landedsMs: reps.map((r) => r.landedMs),
   };

@@ -39,6 +39,7 @@ function report(rows: BenchReport["rows"]): BenchReport {
       memoryGb: 4,
       loadAverage: [1, 1, 1],
       node: "v20",
+      runtime: "compiled",
       git: "git version 2.43.0",
     },
     rows,
