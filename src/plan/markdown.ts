@@ -12,8 +12,8 @@ import { fromMarkdown } from "mdast-util-from-markdown";
  * whether the piece before a split ended inside such a block, and if so the split is undone.
  * Link reference definitions do not reach across pieces; plans rarely use them.
  */
-export function parseBlocks(text: string): RootContent[] {
-  const cuts = splitCandidates(text);
+export function parseBlocks(text: string, chunkSize = CHUNK_SIZE): RootContent[] {
+  const cuts = splitCandidates(text, chunkSize);
   const out: RootContent[] = [];
   let i = 0;
   while (i < cuts.length - 1) {
@@ -36,6 +36,12 @@ export function parseBlocks(text: string): RootContent[] {
   return out;
 }
 
+/**
+ * Pieces are cut at the first heading past this many characters: each micromark call costs a fixed
+ * setup (it combines its syntax extensions per call), and lists stay cheap well past this size.
+ */
+const CHUNK_SIZE = 2048;
+
 interface Cut {
   offset: number;
   line: number;
@@ -45,7 +51,7 @@ const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 const ATX = /^#{1,6}(?:[ \t]|$)/;
 
 /** Offsets of lines that may start a top-level heading, plus the start and end of the text. */
-function splitCandidates(text: string): Cut[] {
+function splitCandidates(text: string, chunkSize: number): Cut[] {
   const cuts: Cut[] = [{ offset: 0, line: 1 }];
   let fence: { char: string; len: number } | undefined;
   let offset = 0;
@@ -59,7 +65,7 @@ function splitCandidates(text: string): Cut[] {
       if (m && m[2]![0] === fence.char && m[2]!.length >= fence.len && m[3]!.trim() === "") fence = undefined;
     } else if (m && !(m[2]![0] === "`" && m[3]!.includes("`"))) {
       fence = { char: m[2]![0]!, len: m[2]!.length };
-    } else if (offset > 0 && ATX.test(content)) {
+    } else if (offset - cuts.at(-1)!.offset >= chunkSize && ATX.test(content)) {
       cuts.push({ offset, line });
     }
     offset = end + 1;

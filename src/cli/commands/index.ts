@@ -6,6 +6,7 @@ import { registerClean } from "./clean.js";
 import { registerControl } from "./control.js";
 import { registerDemo } from "./demo.js";
 import { registerLogs } from "./logs.js";
+import { registerPlanCheck } from "./plan-check.js";
 import { registerRun } from "./run.js";
 import { registerStatus } from "./status.js";
 
@@ -21,4 +22,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerDemo,
   registerBench,
   registerAgents,
+  registerPlanCheck,
 ];
