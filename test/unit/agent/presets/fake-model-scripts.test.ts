@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_USAGE, parseScript, ScriptError, turnAt } from "../../../fixtures/model-servers/scripts.js";
+import {
+  DEFAULT_USAGE,
+  type Played,
+  parseScript,
+  ScriptError,
+  turnAt,
+  turnFor,
+} from "../../../fixtures/model-servers/scripts.js";
 
 // The fake model servers' script language: the real-CLI tests stand on it.
 describe("fake model server scripts", () => {
@@ -30,5 +37,31 @@ describe("fake model server scripts", () => {
     expect(() => parseScript("sk-real-looking-key")).toThrow(ScriptError);
     expect(() => parseScript("write")).toThrow(ScriptError);
     expect(() => parseScript("error:abc:x")).toThrow(ScriptError);
+  });
+
+  it("fills {task} from the task id Orchard's prompt names, wherever the request carries it", () => {
+    const body = {
+      messages: [{ role: "user", content: [{ type: "text", text: "x\n\n## Your task: 2.3 Add it\n" }] }],
+    };
+    const played: Played = new Set();
+    expect(turnFor("write:f{task}.txt:task {task}", body, 0, played).step).toEqual({
+      kind: "write",
+      path: "f2.3.txt",
+      content: "task 2.3",
+    });
+    expect(turnFor("write:f{task}.txt:x", {}, 0, played).step).toMatchObject({ path: "f{task}.txt" });
+  });
+
+  it("plays a once: step once per server and task, then leaves it out", () => {
+    const key = "once:rate-limit:2|write:a.txt:x|text:ok";
+    const task = (id: string) => ({
+      contents: [{ role: "user", parts: [{ text: `## Your task: ${id} T` }] }],
+    });
+    const played: Played = new Set();
+    expect(turnFor(key, task("1"), 0, played).step).toEqual({ kind: "rate-limit", retryAfterS: 2 });
+    expect(turnFor(key, task("1"), 0, played).step).toMatchObject({ kind: "write" });
+    expect(turnFor(key, task("1"), 1, played).step).toEqual({ kind: "text", text: "ok" });
+    expect(turnFor(key, task("2"), 0, played).step).toMatchObject({ kind: "rate-limit" });
+    expect(turnFor(key, task("1"), 0, new Set()).step).toMatchObject({ kind: "rate-limit" });
   });
 });
