@@ -57,6 +57,13 @@ export const registerLogs: RegisterCommand = (program, io) => {
             io.stdout,
             `# task ${taskId} attempt ${wanted.attempt}: ${wanted.status}${wanted.reason ? ` (${wanted.reason})` : ""}`,
           );
+          const u = wanted.usage;
+          if (u && Object.keys(u).length > 0) {
+            println(
+              io.stdout,
+              `# session ${u.sessionId ?? "-"}, model ${u.model ?? "-"}, ${u.turns ?? "?"} turns, ${u.inputTokens ?? 0} in / ${u.outputTokens ?? 0} out tokens${u.costUsd ? `, $${u.costUsd.toFixed(4)}` : ""}`,
+            );
+          }
           io.stdout.write(text);
         });
       },
