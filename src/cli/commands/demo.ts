@@ -56,7 +56,7 @@ export const registerDemo: RegisterCommand = (program, io) => {
       const result = await handle.done;
       view?.stop();
       off();
-      println(io.stdout, summaryTable(result.tasks, [], tty));
+      println(io.stdout, summaryTable(result.tasks, [], tty, io.stdout.columns));
       for (const line of resultLines(result)) println(io.stdout, line);
       const graph = await git.run(
         ["log", "--graph", "--oneline", "--decorate", "--color=never", result.integrationBranch],

@@ -181,7 +181,10 @@ async function follow(
     } else {
       const store = await openRepoStore(repo);
       try {
-        println(io.stdout, summaryTable(result.tasks, await store.listAttempts(result.runId), tty));
+        println(
+          io.stdout,
+          summaryTable(result.tasks, await store.listAttempts(result.runId), tty, io.stdout.columns),
+        );
       } finally {
         await store.close();
       }

@@ -97,7 +97,7 @@ export const registerStatus: RegisterCommand = (program, io) => {
           );
         }
         const attempts = view.tasks.flatMap((t) => t.attempts);
-        println(io.stdout, summaryTable(view.tasks, attempts, io.stdout.isTTY === true));
+        println(io.stdout, summaryTable(view.tasks, attempts, io.stdout.isTTY === true, io.stdout.columns));
         for (const t of view.tasks) {
           const last = t.attempts.at(-1);
           const u = last?.usage;

@@ -8,12 +8,16 @@ export function summaryTable(
   tasks: readonly TaskRecord[],
   attempts: readonly AttemptRecord[],
   color: boolean,
+  columns = 100,
 ): string {
+  // Fixed columns, then the reason takes what the terminal has left (at least 24).
+  const fixed = [8, 24, 11, 7, 9, 9];
+  const rest = Math.max(24, columns - fixed.reduce((a, b) => a + b, 0) - fixed.length - 2);
   const table = new Table({
     head: ["task", "title", "status", "tries", "time", "cost", "commit / reason"],
-    style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },
+    style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [], compact: true },
     wordWrap: true,
-    colWidths: [8, 30, 10, 7, 9, 9, 50],
+    colWidths: [...fixed, rest],
   });
   for (const t of tasks) {
     const mine = attempts.filter((a) => a.taskId === t.taskId);
@@ -22,7 +26,7 @@ export function summaryTable(
     const detail = t.status === "landed" ? short(t.landedCommit) : (t.reason ?? "");
     table.push([
       t.taskId,
-      truncate(t.title, 28),
+      truncate(t.title, 22),
       t.status,
       String(mine.length),
       mine.length ? duration(ms) : "",
