@@ -115,7 +115,7 @@ function htmlClosed(value: string, after: string): boolean {
     return /<\/(?:script|pre|style|textarea)>/i.test(v);
   }
   // Other HTML blocks run until a blank line.
-  return /\n[ \t]*(?:\r?\n|$)/.test(after);
+  return /\n[ \t]*\r?\n/.test(after);
 }
 
 function shiftPositions(root: Root, offset: number, lines: number): void {

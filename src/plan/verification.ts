@@ -92,9 +92,9 @@ export function codeCommands(value: string): string[] {
   const out: string[] = [];
   let pending = "";
   for (const raw of value.split(/\r?\n/)) {
-    const joined = pending + raw;
+    const joined = pending ? pending + raw.trimStart() : raw;
     if (/\\\s*$/.test(joined)) {
-      pending = `${joined.replace(/\\\s*$/, "")} `;
+      pending = `${joined.replace(/\s*\\\s*$/, "")} `;
       continue;
     }
     pending = "";
