@@ -1,7 +1,7 @@
 import { PlanError } from "./errors.js";
 import { pathKey } from "./files.js";
 import { dependencyOrder } from "./order.js";
-import type { Plan, PlanBatch, PlanTask, TaskId } from "./types.js";
+import type { Plan, PlanTask, TaskId } from "./types.js";
 
 /** dep: wait until landed, and skip if it fails; order: wait until it is final (any outcome). */
 export type EdgeKind = "dep" | "order";
@@ -26,74 +26,112 @@ export interface GraphOptions {
 }
 
 /**
- * Decides which task waits for which: the one place the scheduler and `plan check` ask. Edges are added
- * strongest first (written dependencies, batches, inferred files, flat order, file guard) and one pair keeps
- * one edge, a `dep` winning over an `order`. Order and guard edges follow the dependency order, so they never
- * close a cycle.
+ * Decides which task waits for which: the one place the scheduler and `plan check` ask. Each task's edges
+ * are added strongest first (written dependencies, batches, inferred files or flat order, file guard) and
+ * one pair keeps one edge, a `dep` winning over an `order`. Order and guard edges follow the dependency
+ * order, so they never close a cycle. Works on task indexes: 10,000 tasks with 100,000 batch edges.
  */
 export function planGraph(plan: Plan, opts: GraphOptions): PlanGraph {
-  const { order } = dependencyOrder(plan);
-  const inOrder = completeOrder(plan, order);
-  const byTask = new Map<TaskId, Map<TaskId, PlanEdge>>(plan.tasks.map((t) => [t.id, new Map()]));
-  const add = (t: TaskId, on: TaskId, kind: EdgeKind, reason: EdgeReason) => {
-    const m = byTask.get(t);
-    if (!m || t === on || !byTask.has(on)) return;
-    const had = m.get(on);
-    if (!had || (had.kind === "order" && kind === "dep")) m.set(on, { on, kind, reason });
-  };
-
-  for (const t of plan.tasks) for (const d of t.dependsOn) add(t.id, d, "dep", "depends-on");
-  const batches = new Map(plan.batches.map((b) => [b.id as string, b]));
-  for (const b of plan.batches) {
-    for (const d of b.dependsOn) {
-      const on = batches.get(d);
-      if (!on) continue;
-      for (const t of b.tasks) for (const u of on.tasks) add(t, u, "dep", "batch");
-    }
-  }
+  const tasks = plan.tasks;
+  const n = tasks.length;
+  const at = new Map<string, number>();
+  tasks.forEach((t, i) => {
+    if (!at.has(t.id)) at.set(t.id, i);
+  });
+  const inOrder = completeOrder(plan, dependencyOrder(plan).order).map((t) => at.get(t.id)!);
   const flat = plan.shape === "flat";
-  if (flat && opts.parallel) {
-    for (const t of plan.tasks) for (const d of t.inferredDependsOn) add(t.id, d, "dep", "inferred-file");
-  }
+
+  // What each task's batch waits for, as task indexes.
+  const batchAt = new Map(plan.batches.map((b, i) => [b.id as string, i]));
+  const batchTasks = plan.batches.map((b) => b.tasks.map((id) => at.get(id)).filter((i) => i !== undefined));
+  const batchOf = new Int32Array(n).fill(-1);
+  batchTasks.forEach((ts, b) => {
+    for (const t of ts) batchOf[t] = b;
+  });
+  const batchDeps = plan.batches.map((b) =>
+    b.dependsOn.map((d) => batchAt.get(d)).filter((i) => i !== undefined),
+  );
+
+  const prevOf = new Int32Array(n).fill(-1);
+  let guardOn: number[][] = [];
   if (flat && !opts.parallel) {
-    let prev: PlanTask | undefined;
+    let prev = -1;
     for (const t of inOrder) {
-      if (t.skip) continue;
-      if (prev) add(t.id, prev.id, "order", "flat-order");
+      if (tasks[t]!.skip) continue;
+      prevOf[t] = prev;
       prev = t;
     }
   } else if (opts.fileGuard) {
-    const rank = new Map(inOrder.map((t, i) => [t.id, i]));
-    const taskById = new Map(plan.tasks.map((t) => [t.id, t]));
-    for (const b of plan.batches) guardBatch(b, taskById, rank, byTask, add);
+    guardOn = guardCandidates(tasks, batchTasks, inOrder);
+  }
+
+  const lists: PlanEdge[][] = [];
+  const targets: number[][] = [];
+  const owner = new Int32Array(n).fill(-1); // owner[u] === t: task t already has an edge on u, at slot[u]
+  const slot = new Int32Array(n);
+  const batchEdge: (PlanEdge | undefined)[] = [];
+  for (let t = 0; t < n; t++) {
+    const list: PlanEdge[] = [];
+    const on: number[] = [];
+    const add = (u: number | undefined, kind: EdgeKind, reason: EdgeReason) => {
+      if (u === undefined || u === t || u < 0) return;
+      if (owner[u] === t) {
+        const had = list[slot[u]!]!;
+        if (had.kind === "order" && kind === "dep") list[slot[u]!] = { on: had.on, kind, reason };
+        return;
+      }
+      owner[u] = t;
+      slot[u] = list.length;
+      // Every task of a batch gets the same batch edges: share the objects rather than make t × u of them.
+      let edge = reason === "batch" ? batchEdge[u] : undefined;
+      if (!edge) {
+        edge = { on: tasks[u]!.id, kind, reason };
+        if (reason === "batch") batchEdge[u] = edge;
+      }
+      list.push(edge);
+      on.push(u);
+    };
+    const task = tasks[t]!;
+    for (const d of task.dependsOn) add(at.get(d), "dep", "depends-on");
+    const b = batchOf[t]!;
+    if (b >= 0) for (const d of batchDeps[b]!) for (const u of batchTasks[d]!) add(u, "dep", "batch");
+    if (flat && opts.parallel) for (const d of task.inferredDependsOn) add(at.get(d), "dep", "inferred-file");
+    add(prevOf[t], "order", "flat-order");
+    for (const u of guardOn[t] ?? []) add(u, "order", "file-guard");
+    lists.push(list);
+    targets.push(on);
   }
 
   const edges = new Map<TaskId, PlanEdge[]>();
-  for (const [t, m] of byTask) edges.set(t, [...m.values()]);
-  return { edges, waves: waves(plan, edges) };
+  tasks.forEach((t, i) => {
+    edges.set(t.id, lists[i]!);
+  });
+  return { edges, waves: waves(plan, targets) };
 }
 
-/** Within one batch, a task declaring a file an earlier task also declares waits for the nearest such task. */
-function guardBatch(
-  batch: PlanBatch,
-  taskById: Map<TaskId, PlanTask>,
-  rank: Map<TaskId, number>,
-  byTask: Map<TaskId, Map<TaskId, PlanEdge>>,
-  add: (t: TaskId, on: TaskId, kind: EdgeKind, reason: EdgeReason) => void,
-): void {
-  const tasks = batch.tasks
-    .map((id) => taskById.get(id))
-    .filter((t): t is PlanTask => t !== undefined && !t.skip)
-    .sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
-  const last = new Map<string, TaskId>();
-  for (const t of tasks) {
-    const writes = t.files.filter((f) => f.kind !== "read").map((f) => pathKey(f.path));
-    for (const key of writes) {
-      const u = last.get(key);
-      if (u !== undefined && u !== t.id && !byTask.get(t.id)?.has(u)) add(t.id, u, "order", "file-guard");
+/**
+ * Within one batch, a task declaring a file (other than to read it) that an earlier task of the batch also
+ * declares waits for the nearest such task. Skipped tasks are done and take no part.
+ */
+function guardCandidates(tasks: PlanTask[], batchTasks: number[][], inOrder: number[]): number[][] {
+  const rank = new Int32Array(tasks.length);
+  inOrder.forEach((t, r) => {
+    rank[t] = r;
+  });
+  const out: number[][] = Array.from({ length: tasks.length }, () => []);
+  for (const members of batchTasks) {
+    const sorted = members.filter((t) => !tasks[t]!.skip).sort((a, b) => rank[a]! - rank[b]!);
+    const last = new Map<string, number>();
+    for (const t of sorted) {
+      const writes = tasks[t]!.files.filter((f) => f.kind !== "read").map((f) => pathKey(f.path));
+      for (const key of writes) {
+        const u = last.get(key);
+        if (u !== undefined && u !== t) out[t]!.push(u);
+      }
+      for (const key of writes) last.set(key, t);
     }
-    for (const key of writes) last.set(key, t.id);
   }
+  return out;
 }
 
 /** The dependency order, with any task it could not place (only in hand-made plans with cycles) appended. */
@@ -103,34 +141,28 @@ function completeOrder(plan: Plan, order: PlanTask[]): PlanTask[] {
   return [...order, ...plan.tasks.filter((t) => !placed.has(t.id))];
 }
 
-/** Topological levels over all edges; a skipped task counts as already done. */
-function waves(plan: Plan, edges: Map<TaskId, PlanEdge[]>): TaskId[][] {
-  const task = new Map(plan.tasks.map((t) => [t.id, t]));
-  const waiting = new Map<TaskId, number>();
-  const dependents = new Map<TaskId, TaskId[]>();
-  for (const [t, es] of edges) {
-    waiting.set(t, es.length);
-    for (const e of es) {
-      const list = dependents.get(e.on);
-      if (list) list.push(t);
-      else dependents.set(e.on, [t]);
-    }
-  }
-  const level = new Map<TaskId, number>();
-  const ready = plan.tasks.filter((t) => waiting.get(t.id) === 0).map((t) => t.id);
-  for (let i = 0; i < ready.length; i++) {
-    const t = ready[i]!;
+/** Topological levels over all edges (Kahn's algorithm); a skipped task counts as already done. */
+function waves(plan: Plan, targets: number[][]): TaskId[][] {
+  const tasks = plan.tasks;
+  const n = tasks.length;
+  const waiting = new Int32Array(n);
+  const dependents: number[][] = Array.from({ length: n }, () => []);
+  targets.forEach((on, t) => {
+    waiting[t] = on.length;
+    for (const u of on) dependents[u]!.push(t);
+  });
+  const level = new Int32Array(n).fill(-2); // -2: not reached yet
+  const queue: number[] = [];
+  for (let t = 0; t < n; t++) if (waiting[t] === 0) queue.push(t);
+  for (let q = 0; q < queue.length; q++) {
+    const t = queue[q]!;
     let l = -1;
-    for (const e of edges.get(t) ?? []) l = Math.max(l, level.get(e.on) ?? -1);
-    level.set(t, task.get(t)?.skip ? -1 : l + 1);
-    for (const d of dependents.get(t) ?? []) {
-      const w = waiting.get(d)! - 1;
-      waiting.set(d, w);
-      if (w === 0) ready.push(d);
-    }
+    for (const u of targets[t]!) l = Math.max(l, level[u]!);
+    level[t] = tasks[t]!.skip ? -1 : l + 1;
+    for (const d of dependents[t]!) if (--waiting[d]! === 0) queue.push(d);
   }
-  if (ready.length < plan.tasks.length) {
-    const stuck = plan.tasks.find((t) => !level.has(t.id));
+  if (queue.length < n) {
+    const stuck = tasks[level.indexOf(-2)];
     throw new PlanError(
       "PLAN_CYCLE",
       `the tasks' dependencies go round in a circle (Task ${stuck?.id} is on or after it): remove one of them`,
@@ -139,11 +171,11 @@ function waves(plan: Plan, edges: Map<TaskId, PlanEdge[]>): TaskId[][] {
     );
   }
   const out: TaskId[][] = [];
-  for (const t of plan.tasks) {
-    const l = level.get(t.id) ?? -1;
-    if (l < 0) continue;
+  tasks.forEach((t, i) => {
+    const l = level[i]!;
+    if (l < 0) return;
     while (out.length <= l) out.push([]);
     out[l]!.push(t.id);
-  }
+  });
   return out;
 }
