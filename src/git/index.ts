@@ -5,6 +5,7 @@
 export { type CleanResult, cleanOrchard } from "./clean.js";
 export { type CommitAllOptions, type CommitAllResult, commitAll } from "./commit.js";
 export { classifyGitError, GIT_ERROR_CODES, GitError, type GitErrorCode, isGitError } from "./errors.js";
+export { excludeOrchardDir } from "./exclude.js";
 export {
   DEFAULT_LOCK_RETRY_DELAYS_MS,
   DEFAULT_TIMEOUT_MS,
@@ -48,4 +49,3 @@ export {
   worktreeList,
 } from "./repo.js";
 export { normalizeBranch, type PoolEvent, type Slot, type SlotSnapshot, type SlotState } from "./slot.js";
-export { excludeOrchardDir } from "./exclude.js";

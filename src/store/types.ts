@@ -232,7 +232,11 @@ export interface Store {
   listTasks(runId: RunId): Promise<TaskRecord[]>;
   getTask(runId: RunId, taskId: string): Promise<TaskRecord | undefined>;
   /** pending → queued for the given tasks, with their base commit. Only touches pending tasks. */
-  markReady(runId: RunId, items: Array<{ taskId: string; baseCommit: string }>, now?: number): Promise<number>;
+  markReady(
+    runId: RunId,
+    items: Array<{ taskId: string; baseCommit: string }>,
+    now?: number,
+  ): Promise<number>;
   /**
    * One atomic statement: the lowest-index queued task whose notBefore has passed becomes running
    * under this worker, with attempt+1 and a lease. Inserts the attempt row. Undefined when none.
@@ -254,7 +258,13 @@ export interface Store {
   /** completed → landed with the merge commit; also moves the run's integration head. */
   markLanded(runId: RunId, taskId: string, landedCommit: string, now?: number): Promise<boolean>;
   /** completed → queued on a new base, with the conflict named; counts a conflict retry. */
-  requeueForConflict(runId: RunId, taskId: string, baseCommit: string, note: string, now?: number): Promise<boolean>;
+  requeueForConflict(
+    runId: RunId,
+    taskId: string,
+    baseCommit: string,
+    note: string,
+    now?: number,
+  ): Promise<boolean>;
   /** Any non-final task → the given final status with a reason (failed, skipped, cancelled). */
   finalizeTasks(
     runId: RunId,
