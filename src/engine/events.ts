@@ -36,7 +36,8 @@ export type EngineEvent =
   | { type: "worker:started"; runId: RunId; workerId: string }
   | { type: "worker:stopped"; runId: RunId; workerId: string }
   | { type: "spend:limit-reached"; runId: RunId; spentUsd: number; limitUsd: number }
-  | { type: "agent:output"; runId: RunId; taskId: string; line: string };
+  | { type: "agent:output"; runId: RunId; taskId: string; line: string }
+  | { type: "engine:error"; runId: RunId; where: string; message: string };
 
 export type EngineEventType = EngineEvent["type"];
 

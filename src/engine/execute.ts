@@ -6,6 +6,7 @@ import { advance, type Verdict } from "./coordinator.js";
 import type { Wake } from "./wake.js";
 
 const TICK_MS = 200;
+const MAX_COORDINATOR_FAILURES = 5;
 const IDLE_CLAIM_WAIT_MS = 250;
 
 export interface ExecuteControls {
@@ -86,7 +87,11 @@ export async function execute(
         break;
       }
       const started = performance.now();
-      const claim = await store.claimTask(runId, workerId, options.leaseMs);
+      const claim = await store.claimTask(runId, workerId, options.leaseMs).catch((err: unknown) => {
+        // A busy or briefly unreachable store is not the end of the worker: it tries again shortly.
+        ctx.bus.emit({ type: "engine:error", runId, where: "claim", message: (err as Error).message });
+        return undefined;
+      });
       if (!claim) {
         await ctx.workWake.wait(IDLE_CLAIM_WAIT_MS);
         continue;
@@ -123,10 +128,28 @@ async function coordinate(
   inFlight: () => number,
 ): Promise<ExecuteResult> {
   const { store, runId, bus } = ctx;
+  let failures = 0;
   for (;;) {
-    const run = await store.getRun(runId);
-    if (run?.cancelRequested) return cancel(ctx, killer, coordWake, inFlight);
-    const v: Verdict | null = await advance(ctx);
+    let v: Verdict | null;
+    try {
+      const run = await store.getRun(runId);
+      if (run?.cancelRequested) return cancel(ctx, killer, coordWake, inFlight);
+      v = await advance(ctx);
+      failures = 0;
+    } catch (err) {
+      // One bad look (a locked store, a git hiccup) is retried on the next tick; a persistent one stops
+      // the run, resumable, rather than spinning or losing the error.
+      const message = (err as Error).message;
+      bus.emit({ type: "engine:error", runId, where: "coordinator", message });
+      if (++failures >= MAX_COORDINATOR_FAILURES) {
+        ctx.stopClaiming = { value: true, reason: `coordinator failed ${failures} times: ${message}` };
+        killer.abort();
+        while (inFlight() > 0) await coordWake.wait(50);
+        return { status: "interrupted", reason: ctx.stopClaiming.reason };
+      }
+      await coordWake.wait(TICK_MS);
+      continue;
+    }
     if (v) return v;
     if (ctx.stopClaiming.value && inFlight() === 0) {
       // Work that finished while stopping still lands before we leave.

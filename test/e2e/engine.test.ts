@@ -199,6 +199,40 @@ describe("engine", () => {
   });
 });
 
+describe("store trouble", () => {
+  it("retries a coordinator look that failed and still lands every task", async () => {
+    const r = await repo();
+    const store = await openRepoStore(r.dir);
+    let failuresLeft = 3;
+    const flaky = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === "requeueExpired") {
+          return (...args: unknown[]) => {
+            if (failuresLeft-- > 0) return Promise.reject(new Error("database is locked"));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const bus = new EventBus();
+    const errors: string[] = [];
+    bus.on((e) => {
+      if (e.type === "engine:error") errors.push(e.message);
+    });
+    const plan = parsePlan("### Task 1: One\n**Files:**\n- Create: `one.txt`\n\nx\n");
+    const handle = await startRun(
+      { repo: r.dir, plan, options: { agent: "command", agentCommand: "sh -c 'echo 1 > one.txt'" } },
+      { store: flaky, bus },
+    );
+    const result = await handle.done;
+    await store.close();
+    expect(result.status).toBe("succeeded");
+    expect(errors).toEqual(["database is locked", "database is locked", "database is locked"]);
+  });
+});
+
 describe("--into", () => {
   const plan = "### Task 1: One\n**Files:**\n- Create: `one.txt`\n\nx\n";
   const agent = "sh -c 'echo one > one.txt'";

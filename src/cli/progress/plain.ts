@@ -34,6 +34,8 @@ export function describe(e: EngineEvent): string | null {
       return `spend limit reached: $${e.spentUsd.toFixed(4)} of $${e.limitUsd}`;
     case "run:interrupted":
       return `run ${e.runId} interrupted: ${e.reason}`;
+    case "engine:error":
+      return `error in ${e.where}: ${e.message} (retrying)`;
     case "run:finished":
       return `run ${e.runId} ${e.status} in ${duration(e.durationMs)}${e.reason ? `: ${e.reason}` : ""}`;
     default:
