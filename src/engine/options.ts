@@ -5,7 +5,8 @@ export const RunOptionsSchema = z.object({
   agent: z.string().default("scripted"),
   /** argv template for the `command` agent. */
   agentCommand: z.string().optional(),
-  mode: z.enum(["local", "parallel", "dagger", "sandbox"]).default("parallel"),
+  // `dagger` and `sandbox` (agents confined by bubblewrap) are not built yet: refused rather than run unconfined.
+  mode: z.enum(["local", "parallel"]).default("parallel"),
   workers: z.number().int().min(1).max(256).default(3),
   /** Pooled worktrees; more than workers so slot resets overlap running agents. 0 = workers + 2. */
   slots: z.number().int().min(0).max(512).default(0),

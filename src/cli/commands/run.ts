@@ -24,7 +24,7 @@ interface RunFlags {
   model?: string;
   workers?: number;
   slots?: number;
-  mode?: "local" | "parallel" | "dagger" | "sandbox";
+  mode?: "local" | "parallel";
   base?: string;
   into?: string;
   startBatch?: number;
@@ -56,7 +56,7 @@ function addRunOptions(cmd: Command): Command {
     .option(
       "--mode <mode>",
       "local (one worker) | parallel",
-      choiceArg("--mode", ["local", "parallel", "dagger", "sandbox"] as const),
+      choiceArg("--mode", ["local", "parallel"] as const),
     )
     .option("--max-attempts <n>", "attempts per task", intArg("--max-attempts"))
     .option("--timeout <s>", "wall-clock limit per agent run, seconds", numberArg("--timeout"))
