@@ -20,12 +20,14 @@ export function pipeOutput(
   log: LogSink,
   onActivity: () => void,
   onLine?: (line: string, stream: OutputStream) => void,
+  scrub: (line: string) => string = (line) => line,
 ): Output {
   const tails = { stdout: new Tail(), stderr: new Tail() };
   const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
 
-  const deliver = (lines: string[], stream: OutputStream) => {
-    if (lines.length === 0) return;
+  const deliver = (raw: string[], stream: OutputStream) => {
+    if (raw.length === 0) return;
+    const lines = raw.map(scrub);
     if (!log.write(`${lines.join("\n")}\n`)) {
       child.stdout?.pause();
       child.stderr?.pause();

@@ -23,3 +23,21 @@ export function redactArgv(argv: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * Replaces the values of secret-looking environment variables (API keys, tokens) wherever they appear in
+ * a line: an agent that echoes its environment or a failing request must not put a key in Orchard's logs,
+ * events or stored reasons. Short values are left alone: masking "1" everywhere would only garble output.
+ */
+export function secretScrubber(env: Record<string, string | undefined>): (line: string) => string {
+  const secrets = Object.entries(env)
+    .filter(([name, value]) => value !== undefined && value.length >= 8 && SECRET_NAME.test(name))
+    .map(([, value]) => value as string)
+    .sort((a, b) => b.length - a.length);
+  if (secrets.length === 0) return (line) => line;
+  return (line) => {
+    let out = line;
+    for (const secret of secrets) if (out.includes(secret)) out = out.replaceAll(secret, "***");
+    return out;
+  };
+}

@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { type LogSink, openLog } from "./log.js";
 import { DEFAULT_KILL_GRACE_MS, type RunProcessOptions, type RunProcessResult } from "./options.js";
 import { pipeOutput } from "./output.js";
+import { secretScrubber } from "./redact.js";
 import { GroupTerminator } from "./terminate.js";
 
 type Ending = "timedOut" | "idleTimedOut" | "aborted";
@@ -80,7 +81,13 @@ function supervise(
     void log.close(`could not start: ${reason}`).then(() => resolve(done({ spawnError: reason })));
     return;
   }
-  const output = pipeOutput(child, log, () => idleTimer?.refresh(), opts.onLine);
+  const output = pipeOutput(
+    child,
+    log,
+    () => idleTimer?.refresh(),
+    opts.onLine,
+    secretScrubber({ ...process.env, ...opts.env }),
+  );
 
   /** Only the first reason to end counts: a timeout followed by a cancel stays a timeout. */
   const end = (why: Ending) => {

@@ -187,6 +187,27 @@ describe("runProcess", () => {
     expect(log).not.toContain("hunter2-secret");
   });
 
+  it("scrubs secret environment values from the output lines, the log and onLine alike", async () => {
+    const dir = await tempDir();
+    const logPath = join(dir, "agent.log");
+    const lines: string[] = [];
+    await runProcess({
+      argv: [
+        node,
+        "-e",
+        "console.log('key is ' + process.env.ANTHROPIC_API_KEY + ', short ' + process.env.X_TOKEN)",
+      ],
+      cwd: dir,
+      env: { ANTHROPIC_API_KEY: "sk-ant-very-secret-123", X_TOKEN: "1" },
+      logPath,
+      onLine: (l) => lines.push(l),
+    });
+    expect(lines).toEqual(["key is ***, short 1"]);
+    const log = await readFile(logPath, "utf8");
+    expect(log).toContain("key is ***");
+    expect(log).not.toContain("sk-ant-very-secret-123");
+  });
+
   it("masks credential-looking arguments in the log header", async () => {
     const dir = await tempDir();
     const logPath = join(dir, "a.log");
