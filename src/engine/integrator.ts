@@ -1,4 +1,4 @@
-import { type Git, mergeIntoRef, tryRevParse } from "../git/index.js";
+import { type Git, isGitError, mergeIntoRef, tryRevParse } from "../git/index.js";
 import type { TaskRecord } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { headsRef, integrationBranch } from "./refs.js";
@@ -48,8 +48,21 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
     bus.emit({ type: "task:landed", runId, taskId, commit: head });
     return head;
   }
-  const actual = await tryRevParse(git, ref);
-  if (actual !== head) {
+  const title = ctx.tasks.get(taskId)?.title ?? "";
+  const started = performance.now();
+  let result: Awaited<ReturnType<typeof mergeIntoRef>>;
+  try {
+    // The ref only moves by compare-and-swap from `head`, so it is not read first: a lost swap is the
+    // rare case (a crash after moving it, or someone else moving it) and is sorted out below.
+    result = await mergeIntoRef(git, {
+      ref,
+      expectedHead: head,
+      theirs: task.resultCommit,
+      message: `Merge task ${taskId}: ${title}\n\nOrchard-Run: ${runId}\nOrchard-Task: ${taskId}\n`,
+    });
+  } catch (err) {
+    if (!isGitError(err, "REF_CHANGED")) throw err;
+    const actual = await tryRevParse(git, ref);
     // A crash between moving the ref and recording it: the merge is already there.
     if (actual && (await isMergeOf(git, actual, head, task.resultCommit))) {
       await store.markLanded(runId, taskId, actual);
@@ -61,14 +74,6 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
     bus.emit({ type: "task:failed", runId, taskId, reason });
     return null;
   }
-  const title = ctx.tasks.get(taskId)?.title ?? "";
-  const started = performance.now();
-  const result = await mergeIntoRef(git, {
-    ref,
-    expectedHead: head,
-    theirs: task.resultCommit,
-    message: `Merge task ${taskId}: ${title}\n\nOrchard-Run: ${runId}\nOrchard-Task: ${taskId}\n`,
-  });
   const mergeMs = performance.now() - started;
   if (result.kind === "merged") {
     await store.markLanded(runId, taskId, result.commit);

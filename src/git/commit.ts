@@ -1,6 +1,7 @@
+import { classifyGitError, GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { fallbackIdentityEnv } from "./identity.js";
-import { headCommit, revParse } from "./refs.js";
+import { headCommit } from "./refs.js";
 
 export interface CommitAllOptions {
   /** The commit the slot started from; decides whether anything happened at all. */
@@ -38,25 +39,34 @@ export async function commitAll(
   message: string,
   opts: CommitAllOptions,
 ): Promise<CommitAllResult> {
+  // Three git processes in the common case (add, commit, rev-parse): each spawn blocks Node's event
+  // loop for its fork, and commits are on every task's path (docs/benchmarks.md).
   await git.run(["add", "-A"], { cwd });
-  const { exitCode } = await git.run(["diff", "--cached", "--quiet", "--no-ext-diff"], {
-    cwd,
-    okExitCodes: [1],
-  });
-  const staged = exitCode === 1;
-  let head = await headCommit(git, cwd);
-  const commitNow = staged || Boolean(opts.allowEmpty && head === opts.since);
-  if (commitNow) {
+  const env = await fallbackIdentityEnv(git, cwd);
+  const commit = async (allowEmpty: boolean) => {
     const args = [...NO_HOOKS, "commit", "-q", "--no-verify", "-F", "-"];
-    if (!staged) args.push("--allow-empty");
+    if (allowEmpty) args.push("--allow-empty");
     if (opts.author) args.push(`--author=${opts.author}`);
-    await git.run(args, { cwd, input: message, env: await fallbackIdentityEnv(git, cwd) });
-    head = await headCommit(git, cwd);
+    const r = await git.run(args, { cwd, input: message, env, okExitCodes: [1] });
+    if (r.exitCode === 0) return true;
+    // Exit 1 with "nothing to commit" is the clean index; anything else is a real failure.
+    if (classifyGitError(r.stderr, r.stdout) === "NOTHING_TO_COMMIT") return false;
+    throw new GitError({
+      code: classifyGitError(r.stderr, r.stdout),
+      args,
+      exitCode: r.exitCode,
+      stderr: r.stderr,
+    });
+  };
+  let committedNow = await commit(false);
+  if (!committedNow && opts.allowEmpty && (await headCommit(git, cwd)) === opts.since) {
+    committedNow = await commit(true);
   }
-  if (head === opts.since) return { commit: null, changed: false, committedNow: false };
-  const [headTree, baseTree] = await Promise.all([
-    revParse(git, `${head}^{tree}`, cwd),
-    revParse(git, `${opts.since}^{tree}`, cwd),
-  ]);
-  return { commit: head, changed: headTree !== baseTree, committedNow: commitNow };
+  const { stdout } = await git.run(["rev-parse", "HEAD", "HEAD^{tree}", `${opts.since}^{tree}`], {
+    cwd,
+    readOnly: true,
+  });
+  const [head, headTree, baseTree] = stdout.trim().split("\n");
+  if (!head || head === opts.since) return { commit: null, changed: false, committedNow };
+  return { commit: head, changed: headTree !== baseTree, committedNow };
 }

@@ -7,7 +7,24 @@ export const ORCHARD_IDENTITY = { name: "Orchard", email: "orchard@localhost" } 
  * containers): without it `git commit` dies with "Please tell me who you are". A configured identity
  * (config, or GIT_AUTHOR_NAME and friends already in our env) always wins; we only fill the gap.
  */
-export async function fallbackIdentityEnv(git: Git, cwd?: string): Promise<Record<string, string>> {
+export function fallbackIdentityEnv(git: Git, cwd?: string): Promise<Record<string, string>> {
+  // Identity is repository configuration, shared by every worktree: looked up once per Git and
+  // directory. It was 4 of the ~24 git processes each task cost (docs/benchmarks.md).
+  const key = cwd ?? "";
+  let perGit = cache.get(git);
+  if (!perGit) cache.set(git, (perGit = new Map()));
+  let env = perGit.get(key);
+  if (!env) {
+    env = lookUp(git, cwd);
+    perGit.set(key, env);
+    env.catch(() => perGit.delete(key));
+  }
+  return env;
+}
+
+const cache = new WeakMap<Git, Map<string, Promise<Record<string, string>>>>();
+
+async function lookUp(git: Git, cwd?: string): Promise<Record<string, string>> {
   const get = async (key: string): Promise<string | null> => {
     const { stdout, exitCode } = await git.run(["config", "--get", key], {
       readOnly: true,

@@ -233,6 +233,35 @@ describe("store trouble", () => {
   });
 });
 
+describe("integration branch", () => {
+  it("refuses to land on an integration branch someone else moved, naming it, and never rewrites it", async () => {
+    const r = await repo();
+    const bus = new EventBus();
+    const plan = parsePlan("### Task 1: One\n**Files:**\n- Create: `one.txt`\n\nx\n");
+    const other = (
+      await r.git(["commit-tree", "-p", r.head, "-m", "someone else", `${r.head}^{tree}`])
+    ).trim();
+    let branch = "";
+    bus.on((e) => {
+      // While the agent runs, someone moves the integration branch.
+      if (e.type === "task:started") void r.git(["update-ref", `refs/heads/${branch}`, other]);
+    });
+    const handle = await startRun(
+      {
+        repo: r.dir,
+        plan,
+        options: { agent: "command", agentCommand: "sh -c 'sleep 0.3; echo 1 > one.txt'", maxAttempts: 1 },
+      },
+      { bus },
+    );
+    branch = `orchard/${handle.runId}/integration`;
+    const result = await handle.done;
+    expect(result.status).toBe("failed");
+    expect(result.tasks[0]?.reason).toMatch(/moved outside Orchard/);
+    expect((await r.git(["rev-parse", branch])).trim()).toBe(other);
+  });
+});
+
 describe("--into", () => {
   const plan = "### Task 1: One\n**Files:**\n- Create: `one.txt`\n\nx\n";
   const agent = "sh -c 'echo one > one.txt'";
