@@ -12,12 +12,16 @@ export function fallbackIdentityEnv(git: Git, cwd?: string): Promise<Record<stri
   // directory. It was 4 of the ~24 git processes each task cost (docs/benchmarks.md).
   const key = cwd ?? "";
   let perGit = cache.get(git);
-  if (!perGit) cache.set(git, (perGit = new Map()));
+  if (!perGit) {
+    perGit = new Map();
+    cache.set(git, perGit);
+  }
   let env = perGit.get(key);
   if (!env) {
     env = lookUp(git, cwd);
     perGit.set(key, env);
-    env.catch(() => perGit.delete(key));
+    const entries = perGit;
+    env.catch(() => entries.delete(key));
   }
   return env;
 }
