@@ -1,4 +1,5 @@
 import { execa } from "execa";
+import { SpawnPool } from "./spawn-pool.js";
 
 /** What one git process did; the same shape whether it succeeded, failed or was killed. */
 export interface SpawnResult {
@@ -30,6 +31,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.once("exit", () => {
     for (const pid of liveGroups) killGroup(pid, "SIGKILL");
+    for (const pid of pool?.liveGroups ?? []) killGroup(pid, "SIGKILL");
   });
 }
 
@@ -47,6 +49,17 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export async function spawnGit(args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
   installExitHook();
+  if (process.env.ORCHARD_GIT_SPAWN !== "inline") {
+    pool ??= new SpawnPool();
+    return pool.run(args, opts);
+  }
+  return spawnInline(args, opts);
+}
+
+/** Spawner threads, created on first use (ORCHARD_GIT_SPAWN=inline spawns on the calling thread). */
+let pool: SpawnPool | undefined;
+
+async function spawnInline(args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
   const started = performance.now();
   const child = execa("git", args, {
     cwd: opts.cwd,
