@@ -99,6 +99,9 @@ export async function resetSlot(git: Git, dir: string): Promise<string> {
   }
   await git.run(["checkout", "-q", "-f", "--detach"], inSlot(dir));
   await git.run(["clean", "-ffdq"], inSlot(dir));
+  // A detached HEAD file holds the commit itself: reading it saves a git process on every release.
+  const head = (await readFile(join(gitDir, "HEAD"), "utf8").catch(() => "")).trim();
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head)) return head;
   const { stdout } = await git.run(["rev-parse", "HEAD"], inSlot(dir, { readOnly: true }));
   return stdout.trim();
 }
