@@ -1,135 +1,127 @@
-import type { Nodes, Root, RootContent } from "mdast";
-import { fromMarkdown } from "mdast-util-from-markdown";
+import { type Node, Parser } from "commonmark";
+import type { BlockContent, List, ListItem, RootContent, Text } from "mdast";
+import { convertInline, trackInlinePositions } from "./inline.js";
+import { lineEndOf, lineStarts } from "./lines.js";
 
 /**
- * Parses markdown into top-level block nodes whose positions are absolute in `text`.
+ * Parses markdown into top-level mdast block nodes with positions absolute in `text` (mdast's
+ * conventions: 1-based lines and columns, end exclusive, offsets into `text`).
  *
- * The document is parsed in pieces split before column-0 ATX headings: micromark is quadratic in the
- * number of blocks of one document (measured here: 4,000 one-item lists took 6 s, 200 plan batches 17 s),
- * while a plan of 10,000 small sections parsed piece by piece is linear. A column-0 `#` line ends every
- * open container, so it starts a new top-level heading unless it sits inside a fenced code block or an
- * HTML block. `splitCandidates` skips lines inside fences it can see; `endsOpen` asks the real parser
- * whether the piece before a split ended inside such a block, and if so the split is undone.
- * Link reference definitions do not reach across pieces; plans rarely use them.
+ * commonmark.js (the reference CommonMark parser) does the parsing: it is linear in the size of the
+ * document, where micromark was quadratic in the number of blocks and had to be fed 2 KiB pieces.
+ * `starts` is the text's line table (see lines.ts), when the caller has one already.
+ * Link reference definitions are resolved into links and do not appear as nodes.
  */
-export function parseBlocks(text: string, chunkSize = CHUNK_SIZE): RootContent[] {
-  const cuts = splitCandidates(text, chunkSize);
-  const out: RootContent[] = [];
-  let i = 0;
-  while (i < cuts.length - 1) {
-    let j = i + 1;
-    const from = cuts[i]!;
-    for (;;) {
-      const to = cuts[j]!;
-      const chunk = text.slice(from.offset, to.offset);
-      const root = fromMarkdown(chunk);
-      if (j < cuts.length - 1 && endsOpen(root, chunk)) {
-        j++;
-        continue;
-      }
-      shiftPositions(root, from.offset, from.line - 1);
-      for (const child of root.children) out.push(child);
-      break;
-    }
-    i = j;
+export function parseBlocks(text: string, starts: number[] = lineStarts(text)): RootContent[] {
+  const parser = new Parser();
+  trackInlinePositions(parser);
+  const doc = parser.parse(text);
+  return blocks(doc, { text, starts }) as RootContent[];
+}
+
+type Position = NonNullable<Text["position"]>;
+type Point = Position["start"];
+type Block = BlockContent | ListItem;
+
+interface Ctx {
+  text: string;
+  starts: number[];
+}
+
+function blocks(parent: Node, ctx: Ctx): Block[] {
+  const out: Block[] = [];
+  for (let n = parent.firstChild; n; n = n.next) {
+    const b = block(n, ctx);
+    if (b) out.push(b);
   }
   return out;
 }
 
-/**
- * Pieces are cut at the first heading past this many characters: each micromark call costs a fixed
- * setup (it combines its syntax extensions per call), and lists stay cheap well past this size.
- */
-const CHUNK_SIZE = 2048;
-
-interface Cut {
-  offset: number;
-  line: number;
-}
-
-const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
-const ATX = /^#{1,6}(?:[ \t]|$)/;
-
-/** Offsets of lines that may start a top-level heading, plus the start and end of the text. */
-function splitCandidates(text: string, chunkSize: number): Cut[] {
-  const cuts: Cut[] = [{ offset: 0, line: 1 }];
-  let fence: { char: string; len: number } | undefined;
-  let offset = 0;
-  let line = 1;
-  while (offset < text.length) {
-    let end = text.indexOf("\n", offset);
-    if (end < 0) end = text.length;
-    const content = text.slice(offset, end).replace(/\r$/, "");
-    const m = FENCE.exec(content);
-    if (fence) {
-      if (m && m[2]![0] === fence.char && m[2]!.length >= fence.len && m[3]!.trim() === "") fence = undefined;
-    } else if (m && !(m[2]![0] === "`" && m[3]!.includes("`"))) {
-      fence = { char: m[2]![0]!, len: m[2]!.length };
-    } else if (offset - cuts.at(-1)!.offset >= chunkSize && ATX.test(content)) {
-      cuts.push({ offset, line });
+function block(n: Node, ctx: Ctx): Block | undefined {
+  const position = blockPosition(n, ctx);
+  switch (n.type) {
+    case "paragraph":
+      return { type: "paragraph", children: inline(n, ctx, position), position };
+    case "heading": {
+      const depth = Math.min(Math.max(n.level, 1), 6) as 1 | 2 | 3 | 4 | 5 | 6;
+      return { type: "heading", depth, children: inline(n, ctx, position), position };
     }
-    offset = end + 1;
-    line++;
-  }
-  cuts.push({ offset: text.length, line });
-  return cuts;
-}
-
-/** True when the piece's last block is a fenced code or HTML block that the end of the piece left open. */
-function endsOpen(root: Root, chunk: string): boolean {
-  let node: Nodes | undefined = root.children.at(-1);
-  while (node && (node.type === "list" || node.type === "listItem" || node.type === "blockquote")) {
-    node = node.children.at(-1);
-  }
-  const start = node?.position?.start.offset;
-  const end = node?.position?.end.offset;
-  if (!node || start === undefined || end === undefined) return false;
-  if (node.type === "code") return !fenceClosed(chunk.slice(start, end));
-  if (node.type === "html") return !htmlClosed(node.value, chunk.slice(end));
-  return false;
-}
-
-function fenceClosed(source: string): boolean {
-  const lines = source.split("\n");
-  const open = /^\s*(`{3,}|~{3,})/.exec(lines[0] ?? "");
-  if (!open) return true; // indented code ends at any column-0 line
-  if (lines.length < 2) return false;
-  const last = (lines.at(-1) ?? "").trim();
-  const run = open[1]!;
-  return last.length >= run.length && [...last].every((c) => c === run[0]);
-}
-
-const HTML_ENDS: [RegExp, string][] = [
-  [/^<(?:script|pre|style|textarea)\b/i, ""],
-  [/^<!--/, "-->"],
-  [/^<\?/, "?>"],
-  [/^<!\[CDATA\[/, "]]>"],
-  [/^<![A-Za-z]/, ">"],
-];
-
-function htmlClosed(value: string, after: string): boolean {
-  const v = value.trimStart();
-  for (const [start, end] of HTML_ENDS) {
-    if (!start.test(v)) continue;
-    if (end) return v.includes(end, 2);
-    return /<\/(?:script|pre|style|textarea)>/i.test(v);
-  }
-  // Other HTML blocks run until a blank line.
-  return /\n[ \t]*\r?\n/.test(after);
-}
-
-function shiftPositions(root: Root, offset: number, lines: number): void {
-  if (offset === 0 && lines === 0) return;
-  const stack: Nodes[] = [...root.children];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const p = node.position;
-    if (p) {
-      p.start.line += lines;
-      p.end.line += lines;
-      if (p.start.offset !== undefined) p.start.offset += offset;
-      if (p.end.offset !== undefined) p.end.offset += offset;
+    case "thematic_break":
+      return { type: "thematicBreak", position };
+    case "block_quote":
+      return { type: "blockquote", children: blocks(n, ctx) as BlockContent[], position };
+    case "list": {
+      const spread = !n.listTight;
+      const children = blocks(n, ctx) as ListItem[];
+      for (const item of children) item.spread = spread;
+      const last = children.at(-1)?.position;
+      if (last) position.end = last.end;
+      const ordered = n.listType === "ordered";
+      const list: List = {
+        type: "list",
+        ordered,
+        start: ordered ? n.listStart : null,
+        spread,
+        children,
+        position,
+      };
+      return list;
     }
-    if ("children" in node) for (const c of node.children) stack.push(c);
+    case "item": {
+      // An empty item ends at the end of its line in mdast; commonmark ends it after its marker's padding.
+      if (!n.firstChild) position.end = point(ctx, position.start.line, Number.MAX_SAFE_INTEGER);
+      const children = blocks(n, ctx) as BlockContent[];
+      const last = children.at(-1)?.position;
+      if (last) position.end = last.end;
+      return { type: "listItem", spread: false, checked: null, children, position };
+    }
+    case "code_block":
+      return codeBlock(n, ctx, position);
+    case "html_block":
+      return { type: "html", value: (n.literal ?? "").replace(/\n+$/, ""), position };
+    default:
+      return undefined;
   }
+}
+
+const inline = (n: Node, ctx: Ctx, position: Position) =>
+  convertInline(n, position.start.line, ctx.text, ctx.starts);
+
+function codeBlock(n: Node, ctx: Ctx, position: Position): BlockContent {
+  const value = (n.literal ?? "").replace(/\n$/, "");
+  if (!(n as Node & { _isFenced?: boolean })._isFenced) {
+    // commonmark starts an indented block after its indentation; mdast at the indentation.
+    const start = position.start;
+    const lineStart = ctx.starts[start.line - 1] ?? 0;
+    let offset = start.offset ?? 0;
+    for (let cols = 0; cols < 4 && offset > lineStart; ) {
+      const c = ctx.text.charCodeAt(offset - 1);
+      if (c !== 32 && c !== 9) break;
+      offset--;
+      cols += c === 9 ? 4 : 1;
+    }
+    position.start = { line: start.line, column: offset - lineStart + 1, offset };
+    return { type: "code", lang: null, meta: null, value, position };
+  }
+  const info = (n.info ?? "").trim();
+  const space = info.search(/\s/);
+  const lang = space < 0 ? info : info.slice(0, space);
+  const meta = space < 0 ? "" : info.slice(space).trim();
+  return { type: "code", lang: lang || null, meta: meta || null, value, position };
+}
+
+/** commonmark's [[line, column], [line, column]] with an inclusive end, as an mdast position. */
+function blockPosition(n: Node, ctx: Ctx): Position {
+  const [[sl, sc], [el, ec]] = n.sourcepos;
+  const start = point(ctx, sl, sc);
+  const end = el < sl || (el === sl && ec < sc) ? start : point(ctx, el, ec + 1);
+  return { start, end };
+}
+
+/** A point on `line`, no further than the end of that line (commonmark ends an empty list item past it). */
+function point(ctx: Ctx, line: number, column: number): Point {
+  const l = Math.min(Math.max(line, 1), ctx.starts.length);
+  const start = ctx.starts[l - 1] ?? 0;
+  const offset = Math.min(start + Math.max(column, 1) - 1, lineEndOf(ctx.text, ctx.starts, l));
+  return { line: l, column: offset - start + 1, offset };
 }

@@ -22,7 +22,7 @@ export interface ParseOptions {
 export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
   const file = opts.source;
   const src = new Source(text.replace(/^\uFEFF/, ""));
-  const sections = outline(parseBlocks(src.text));
+  const sections = outline(parseBlocks(src.text, src.lineStarts));
   if (sections.tasks.length === 0) {
     throw new PlanError(
       "PLAN_NO_TASKS",

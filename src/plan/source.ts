@@ -1,12 +1,14 @@
 import type { Node } from "mdast";
+import { lineEndOf, lineStarts } from "./lines.js";
 import type { SourcePos } from "./types.js";
 
 /** The plan text with a line table, so sections and field values can be sliced by position. */
 export class Source {
-  private readonly lineStarts: number[] = [0];
+  /** Where each line starts; the markdown parser numbers lines the same way. */
+  readonly lineStarts: number[];
 
   constructor(readonly text: string) {
-    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.lineStarts.push(i + 1);
+    this.lineStarts = lineStarts(text);
   }
 
   get lineCount(): number {
@@ -21,8 +23,7 @@ export class Source {
 
   /** Offset just past the last character of a 1-based line, before its line ending. */
   lineEnd(line: number): number {
-    const next = line < this.lineStarts.length ? this.lineStart(line + 1) - 1 : this.text.length;
-    return this.text[next - 1] === "\r" ? next - 1 : next;
+    return lineEndOf(this.text, this.lineStarts, Math.min(Math.max(line, 1), this.lineStarts.length));
   }
 
   slice(from: number, to: number): string {

@@ -1,0 +1,196 @@
+import type { Node, Parser } from "commonmark";
+import type { PhrasingContent, Text } from "mdast";
+import { toString as textOf } from "mdast-util-to-string";
+import { SubjectMap } from "./subject-map.js";
+
+/** A commonmark node with the subject range the hook below recorded (inline nodes only). */
+type Position = NonNullable<Text["position"]>;
+type Tracked = Node & { _s?: number; _e?: number; _subject?: string };
+
+interface InlineParser {
+  pos: number;
+  subject: string;
+  brackets: { node: Tracked } | null;
+  parseInline(this: InlineParser, block: Node): boolean;
+  parse(this: InlineParser, block: Node): void;
+}
+
+const CLOSE_BRACKET = 93;
+
+/**
+ * commonmark.js gives source positions for blocks only. Its inline parser appends exactly one node per
+ * step at the end of the paragraph, so wrapping that step records each node's range in the subject; a
+ * link's range starts at its `[`, whose text node the parser drops. Emphasis nodes are made afterwards
+ * from delimiter runs and get their range from their children. The subject is kept on the block.
+ */
+export function trackInlinePositions(parser: Parser): void {
+  const ip = (parser as unknown as { inlineParser: InlineParser }).inlineParser;
+  const step = ip.parseInline;
+  const parse = ip.parse;
+  ip.parseInline = function (block) {
+    const before = this.pos;
+    const last = block.lastChild;
+    const opener = this.brackets;
+    const more = step.call(this, block);
+    const node = block.lastChild as Tracked | null;
+    if (node && node !== last) {
+      const link =
+        (node.type === "link" || node.type === "image") && this.subject.charCodeAt(before) === CLOSE_BRACKET;
+      node._s = link && opener?.node._s !== undefined ? opener.node._s : before;
+      node._e = this.pos;
+    }
+    return more;
+  };
+  ip.parse = function (block) {
+    parse.call(this, block);
+    (block as Tracked)._subject = this.subject;
+  };
+}
+
+interface Ctx {
+  subject: string;
+  map: SubjectMap;
+}
+
+/** A paragraph's or heading's inline children as mdast, adjacent text and soft breaks merged as mdast does. */
+export function convertInline(
+  block: Node,
+  firstLine: number,
+  text: string,
+  starts: number[],
+): PhrasingContent[] {
+  const subject = (block as Tracked)._subject ?? "";
+  if (!block.firstChild) return [];
+  const map = new SubjectMap(subject, firstLine, text, starts);
+  return children(block, { subject, map }, 0, subject.length);
+}
+
+function children(parent: Node, ctx: Ctx, from: number, to: number): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  let text: Text | undefined;
+  for (let n = parent.firstChild as Tracked | null; n; n = n.next as Tracked | null) {
+    let s = n._s ?? from;
+    let e = n._e ?? to;
+    const t = n.type;
+    // mdast drops whitespace before a line ending (commonmark keeps tabs), but not before a `\` break.
+    if (text && (t === "softbreak" || (t === "linebreak" && ctx.subject.charCodeAt(s) !== 92))) {
+      const trimmed = trimEnd(text.value);
+      const end = text.position!.end;
+      if (trimmed.length < text.value.length && end.column > text.value.length - trimmed.length) {
+        text.position!.end = shift(end, trimmed.length - text.value.length);
+      }
+      text.value = trimmed;
+      if (text.value === "") {
+        out.pop();
+        text = undefined;
+      }
+    }
+    if (t === "text" || t === "softbreak") {
+      const value = t === "text" ? (n.literal ?? "") : "\n";
+      if (t === "text") [s, e] = textRange(n, s, e, ctx.subject);
+      if (value === "") continue;
+      if (text) {
+        text.value += value;
+        text.position!.end = ctx.map.end(e);
+      } else {
+        text = { type: "text", value, position: range(ctx, s, e) };
+        out.push(text);
+      }
+      continue;
+    }
+    text = undefined;
+    const node = convert(n, ctx, s, e);
+    if (node) out.push(node);
+  }
+  return out;
+}
+
+function convert(n: Tracked, ctx: Ctx, s: number, e: number): PhrasingContent | undefined {
+  switch (n.type) {
+    case "code":
+      return { type: "inlineCode", value: codeValue(n, ctx.subject, s, e), position: range(ctx, s, e) };
+    case "linebreak":
+      // Trailing spaces belong to the break, as in mdast.
+      if (ctx.subject.charCodeAt(s) === 10) while (s > 0 && ctx.subject.charCodeAt(s - 1) === 32) s--;
+      return { type: "break", position: { start: ctx.map.point(s), end: ctx.map.end(e) } };
+    case "html_inline":
+      return { type: "html", value: n.literal ?? "", position: range(ctx, s, e) };
+    case "emph":
+    case "strong":
+      return delimited(n, ctx, s, e);
+    case "link":
+    case "image": {
+      const kids = children(n, ctx, s + 1, e - 1);
+      const url = n.destination ?? "";
+      const title = n.title ? n.title : null;
+      const position = range(ctx, s, e);
+      if (n.type === "link") return { type: "link", url, title, children: kids, position };
+      return { type: "image", url, title, alt: textOf(kids), position };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Emphasis spans its children plus one (`*`) or two (`**`) delimiter characters on each side. */
+function delimited(n: Tracked, ctx: Ctx, s: number, e: number): PhrasingContent {
+  const kids = children(n, ctx, s, e);
+  const d = n.type === "strong" ? 2 : 1;
+  const first = kids[0]?.position;
+  const last = kids.at(-1)?.position;
+  const position =
+    first && last ? { start: shift(first.start, -d), end: shift(last.end, d) } : range(ctx, s, e);
+  return n.type === "strong"
+    ? { type: "strong", children: kids, position }
+    : { type: "emphasis", children: kids, position };
+}
+
+const shift = (p: Position["start"], by: number) => ({
+  line: p.line,
+  column: p.column + by,
+  offset: (p.offset ?? 0) + by,
+});
+
+/**
+ * A text node's recorded range can be wider than what is left of it: emphasis takes delimiters from the
+ * end of an opening run and the start of a closing one, and a line break takes trailing spaces.
+ */
+function textRange(n: Tracked, s: number, e: number, subject: string): [number, number] {
+  const len = n.literal?.length ?? 0;
+  if (len < e - s) {
+    const c = subject.charCodeAt(s);
+    if (c === 42 || c === 95) {
+      const prev = n.prev?.type;
+      if (prev === "emph" || prev === "strong") return [e - len, e];
+      return [s, s + len];
+    }
+    const next = n.next?.type;
+    if (next === "softbreak" || next === "linebreak") while (e > s && subject.charCodeAt(e - 1) === 32) e--;
+  }
+  return [s, e];
+}
+
+/** mdast keeps line endings in code spans where commonmark turns them into spaces. */
+function codeValue(n: Node, subject: string, s: number, e: number): string {
+  const literal = n.literal ?? "";
+  const raw = subject.slice(s, e);
+  if (!raw.includes("\n")) return literal;
+  let ticks = 0;
+  while (raw.charCodeAt(ticks) === 96) ticks++;
+  let inner = raw.slice(ticks, raw.length - ticks);
+  const pad = (c: string | undefined) => c === " " || c === "\n";
+  if (inner.length > 1 && pad(inner[0]) && pad(inner.at(-1)) && /[^ \n]/.test(inner))
+    inner = inner.slice(1, -1);
+  return inner;
+}
+
+const trimEnd = (v: string) => {
+  let end = v.length;
+  while (end > 0 && (v.charCodeAt(end - 1) === 32 || v.charCodeAt(end - 1) === 9)) end--;
+  return end === v.length ? v : v.slice(0, end);
+};
+
+const range = (ctx: Ctx, s: number, e: number): Position => ({
+  start: ctx.map.point(s),
+  end: ctx.map.end(e),
+});
