@@ -262,6 +262,81 @@ describe("integration branch", () => {
   });
 });
 
+describe("plan options", () => {
+  it("runs a task with the agent its plan names, the others with the run's agent", async () => {
+    const r = await repo();
+    const plan = `## Batch 1: Mixed
+
+### Task 1.1: By command
+**Files:**
+- Create: \`by-command.txt\`
+
+x
+
+### Task 1.2: By the scripted agent
+**Agent:** scripted
+**Files:**
+- Create: \`scripted.txt\`
+
+Create \`scripted.txt\` with content: "from the scripted agent"
+`;
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: "sh -c 'echo cmd > by-command.txt'",
+    });
+    expect(result.status).toBe("succeeded");
+    expect(await showFile(r.dir, result.integrationBranch, "by-command.txt")).toBe("cmd\n");
+    expect(await showFile(r.dir, result.integrationBranch, "scripted.txt")).toBe("from the scripted agent\n");
+  });
+
+  it("refuses an unknown agent named in the plan before anything runs", async () => {
+    const r = await repo();
+    const plan = "### Task 1: T\n**Agent:** nobody\n**Files:**\n- Create: `a.txt`\n\nx\n";
+    await expect(runPlan(r.dir, plan)).rejects.toThrow(/nobody/);
+    expect((await r.git(["for-each-ref", "refs/heads/orchard/"])).trim()).toBe("");
+  });
+
+  it("--start-batch/--end-batch run only the chosen batches; the others count as done", async () => {
+    const r = await repo();
+    const plan = `## Batch 1: One
+### Task 1.1: A
+**Files:**
+- Create: \`a.txt\`
+
+x
+
+## Batch 2: Two
+**Dependencies:** Batch 1
+### Task 2.1: B
+**Files:**
+- Create: \`b.txt\`
+
+x
+
+## Batch 3: Three
+**Dependencies:** Batch 2
+### Task 3.1: C
+**Files:**
+- Create: \`c.txt\`
+
+x
+`;
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: "sh -c 'echo x > out-$ORCHARD_TASK_ID.txt'",
+      startBatch: 2,
+      endBatch: 2,
+    });
+    expect(result.status).toBe("succeeded");
+    expect(result.tasks.map((t) => [t.taskId, t.status, t.reason])).toEqual([
+      ["1.1", "skipped", "before --start-batch 2"],
+      ["2.1", "landed", null],
+      ["3.1", "skipped", "after --end-batch 2"],
+    ]);
+    expect(await landedTaskIds(r.dir, result.integrationBranch)).toEqual(["2.1"]);
+  });
+});
+
 describe("--into", () => {
   const plan = "### Task 1: One\n**Files:**\n- Create: `one.txt`\n\nx\n";
   const agent = "sh -c 'echo one > one.txt'";
