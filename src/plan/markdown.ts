@@ -1,127 +1,62 @@
-import { type Node, Parser } from "commonmark";
-import type { BlockContent, List, ListItem, RootContent, Text } from "mdast";
-import { convertInline, trackInlinePositions } from "./inline.js";
-import { lineEndOf, lineStarts } from "./lines.js";
+import { Parser } from "commonmark";
+import type { RootContent } from "mdast";
+import { endsOpen, hasDefinitions, splitCandidates } from "./cuts.js";
+import { trackInlinePositions } from "./inline.js";
+import { lineStarts } from "./lines.js";
+import { toMdast } from "./to-mdast.js";
 
 /**
  * Parses markdown into top-level mdast block nodes with positions absolute in `text` (mdast's
- * conventions: 1-based lines and columns, end exclusive, offsets into `text`).
+ * conventions: 1-based lines and columns, end exclusive, offsets into `text`), using commonmark.js, the
+ * reference CommonMark parser. `starts` is the text's line table (lines.ts) when the caller has it.
  *
- * commonmark.js (the reference CommonMark parser) does the parsing: it is linear in the size of the
- * document, where micromark was quadratic in the number of blocks and had to be fed 2 KiB pieces.
- * `starts` is the text's line table (see lines.ts), when the caller has one already.
- * Link reference definitions are resolved into links and do not appear as nodes.
+ * commonmark is linear, but a whole 4 MB plan makes a tree of 650,000 nodes that outlives many young
+ * generation collections: measured here, half of a whole-document parse was garbage collection, and
+ * parsing the same plan in 64 KiB pieces took a quarter of the time. So the text is parsed in pieces cut
+ * before column-0 ATX headings, which close every open block except a fenced code block or an HTML block;
+ * when a piece ends inside one of those (`endsOpen`), the cut is undone. Link reference definitions
+ * reach across the document, so a text that may contain one is parsed whole.
  */
-export function parseBlocks(text: string, starts: number[] = lineStarts(text)): RootContent[] {
-  const parser = new Parser();
-  trackInlinePositions(parser);
-  const doc = parser.parse(text);
-  return blocks(doc, { text, starts }) as RootContent[];
-}
-
-type Position = NonNullable<Text["position"]>;
-type Point = Position["start"];
-type Block = BlockContent | ListItem;
-
-interface Ctx {
-  text: string;
-  starts: number[];
-}
-
-function blocks(parent: Node, ctx: Ctx): Block[] {
-  const out: Block[] = [];
-  for (let n = parent.firstChild; n; n = n.next) {
-    const b = block(n, ctx);
-    if (b) out.push(b);
-  }
+export function parseBlocks(
+  text: string,
+  starts: number[] = lineStarts(text),
+  pieceSize = PIECE_SIZE,
+): RootContent[] {
+  const out: RootContent[] = [];
+  for (const blocks of blockPieces(text, starts, pieceSize)) for (const b of blocks) out.push(b);
   return out;
 }
 
-function block(n: Node, ctx: Ctx): Block | undefined {
-  const position = blockPosition(n, ctx);
-  switch (n.type) {
-    case "paragraph":
-      return { type: "paragraph", children: inline(n, ctx, position), position };
-    case "heading": {
-      const depth = Math.min(Math.max(n.level, 1), 6) as 1 | 2 | 3 | 4 | 5 | 6;
-      return { type: "heading", depth, children: inline(n, ctx, position), position };
+/**
+ * The same blocks, piece by piece, so that a caller that consumes each piece before asking for the next
+ * lets its nodes die young too.
+ */
+export function* blockPieces(
+  text: string,
+  starts: number[] = lineStarts(text),
+  pieceSize = PIECE_SIZE,
+): Generator<RootContent[]> {
+  const cuts = hasDefinitions(text) ? [0, starts.length] : splitCandidates(text, starts, pieceSize);
+  let i = 0;
+  while (i < cuts.length - 1) {
+    const from = cuts[i]!;
+    let j = i + 1;
+    for (;;) {
+      const to = cuts[j]!;
+      const piece = text.slice(starts[from], to < starts.length ? starts[to] : text.length);
+      const parser = new Parser();
+      trackInlinePositions(parser);
+      const doc = parser.parse(piece);
+      if (j < cuts.length - 1 && endsOpen(doc, text, starts, from, to)) {
+        j++;
+        continue;
+      }
+      i = j;
+      yield toMdast(doc, { text, starts, lineShift: from });
+      break;
     }
-    case "thematic_break":
-      return { type: "thematicBreak", position };
-    case "block_quote":
-      return { type: "blockquote", children: blocks(n, ctx) as BlockContent[], position };
-    case "list": {
-      const spread = !n.listTight;
-      const children = blocks(n, ctx) as ListItem[];
-      for (const item of children) item.spread = spread;
-      const last = children.at(-1)?.position;
-      if (last) position.end = last.end;
-      const ordered = n.listType === "ordered";
-      const list: List = {
-        type: "list",
-        ordered,
-        start: ordered ? n.listStart : null,
-        spread,
-        children,
-        position,
-      };
-      return list;
-    }
-    case "item": {
-      // An empty item ends at the end of its line in mdast; commonmark ends it after its marker's padding.
-      if (!n.firstChild) position.end = point(ctx, position.start.line, Number.MAX_SAFE_INTEGER);
-      const children = blocks(n, ctx) as BlockContent[];
-      const last = children.at(-1)?.position;
-      if (last) position.end = last.end;
-      return { type: "listItem", spread: false, checked: null, children, position };
-    }
-    case "code_block":
-      return codeBlock(n, ctx, position);
-    case "html_block":
-      return { type: "html", value: (n.literal ?? "").replace(/\n+$/, ""), position };
-    default:
-      return undefined;
   }
 }
 
-const inline = (n: Node, ctx: Ctx, position: Position) =>
-  convertInline(n, position.start.line, ctx.text, ctx.starts);
-
-function codeBlock(n: Node, ctx: Ctx, position: Position): BlockContent {
-  const value = (n.literal ?? "").replace(/\n$/, "");
-  if (!(n as Node & { _isFenced?: boolean })._isFenced) {
-    // commonmark starts an indented block after its indentation; mdast at the indentation.
-    const start = position.start;
-    const lineStart = ctx.starts[start.line - 1] ?? 0;
-    let offset = start.offset ?? 0;
-    for (let cols = 0; cols < 4 && offset > lineStart; ) {
-      const c = ctx.text.charCodeAt(offset - 1);
-      if (c !== 32 && c !== 9) break;
-      offset--;
-      cols += c === 9 ? 4 : 1;
-    }
-    position.start = { line: start.line, column: offset - lineStart + 1, offset };
-    return { type: "code", lang: null, meta: null, value, position };
-  }
-  const info = (n.info ?? "").trim();
-  const space = info.search(/\s/);
-  const lang = space < 0 ? info : info.slice(0, space);
-  const meta = space < 0 ? "" : info.slice(space).trim();
-  return { type: "code", lang: lang || null, meta: meta || null, value, position };
-}
-
-/** commonmark's [[line, column], [line, column]] with an inclusive end, as an mdast position. */
-function blockPosition(n: Node, ctx: Ctx): Position {
-  const [[sl, sc], [el, ec]] = n.sourcepos;
-  const start = point(ctx, sl, sc);
-  const end = el < sl || (el === sl && ec < sc) ? start : point(ctx, el, ec + 1);
-  return { start, end };
-}
-
-/** A point on `line`, no further than the end of that line (commonmark ends an empty list item past it). */
-function point(ctx: Ctx, line: number, column: number): Point {
-  const l = Math.min(Math.max(line, 1), ctx.starts.length);
-  const start = ctx.starts[l - 1] ?? 0;
-  const offset = Math.min(start + Math.max(column, 1) - 1, lineEndOf(ctx.text, ctx.starts, l));
-  return { line: l, column: offset - start + 1, offset };
-}
+/** Pieces are cut at the first heading past this many characters. */
+const PIECE_SIZE = 16 * 1024;

@@ -17,15 +17,22 @@ export interface BatchSection {
 export interface TaskSection {
   head: SectionHeading;
   blocks: RootContent[];
-  /** Index into the outline's batches, or undefined when no batch heading came before it. */
+  /** Index of its batch among the batch headings, or undefined when no batch heading came before it. */
   batch?: number;
 }
 
-export interface Outline {
+/** What the outline hands over, each section as soon as it is complete, in document order. */
+export interface OutlineSink {
+  batch(section: BatchSection): void;
+  task(section: TaskSection): void;
+}
+
+/** What is known once every block has been seen. */
+export interface OutlineEnd {
   /** Blocks before the first batch or task heading. */
   preamble: RootContent[];
-  batches: BatchSection[];
-  tasks: TaskSection[];
+  firstBatch?: Heading;
+  firstTask?: Heading;
 }
 
 // "Task 1.1: Title", "Task 3a — Title", "✅ Task 2. Title"; ids start with a digit so that
@@ -42,37 +49,51 @@ export function classifyHeading(node: Heading): SectionHeading | undefined {
 
 /**
  * Cuts the top-level blocks into sections. A task runs until the next batch or task heading, or a heading
- * no deeper than its own; a batch runs until the next batch heading.
+ * no deeper than its own; a batch's preamble runs until its first task, the next batch heading or a
+ * heading no deeper than its own. Sections go to `sink` as they end, so a caller can read each one while
+ * the rest of the document is still being parsed.
  */
-export function outline(nodes: RootContent[]): Outline {
-  const out: Outline = { preamble: [], batches: [], tasks: [] };
+export function walkOutline(pieces: Iterable<RootContent[]>, sink: OutlineSink): OutlineEnd {
+  const end: OutlineEnd = { preamble: [] };
   let task: TaskSection | undefined;
-  let batchOpen = false; // still reading the current batch's preamble
+  let batch: BatchSection | undefined; // the batch whose preamble is still being read
+  let batches = 0;
   let started = false;
-  for (const node of nodes) {
-    const head = node.type === "heading" ? classifyHeading(node) : undefined;
-    if (head?.kind === "batch") {
-      out.batches.push({ head, preamble: [] });
-      task = undefined;
-      batchOpen = true;
-      started = true;
-      continue;
+  const endTask = () => {
+    if (task) sink.task(task);
+    task = undefined;
+  };
+  const endBatch = () => {
+    if (batch) sink.batch(batch);
+    batch = undefined;
+  };
+  for (const nodes of pieces) {
+    for (const node of nodes) {
+      const head = node.type === "heading" ? classifyHeading(node) : undefined;
+      if (head) {
+        endTask();
+        endBatch();
+        started = true;
+        if (head.kind === "batch") {
+          batch = { head, preamble: [] };
+          batches++;
+          end.firstBatch ??= node as Heading;
+        } else {
+          task = { head, blocks: [], ...(batches > 0 ? { batch: batches - 1 } : {}) };
+          end.firstTask ??= node as Heading;
+        }
+        continue;
+      }
+      if (node.type === "heading") {
+        if (task && node.depth <= task.head.node.depth) endTask();
+        if (batch && node.depth <= batch.head.node.depth) endBatch();
+      }
+      if (task) task.blocks.push(node);
+      else if (batch) batch.preamble.push(node);
+      else if (!started) end.preamble.push(node);
     }
-    if (head?.kind === "task") {
-      const batch = out.batches.length > 0 ? out.batches.length - 1 : undefined;
-      task = { head, blocks: [], ...(batch !== undefined ? { batch } : {}) };
-      out.tasks.push(task);
-      batchOpen = false;
-      started = true;
-      continue;
-    }
-    if (task && node.type === "heading" && node.depth <= task.head.node.depth) task = undefined;
-    const batch = out.batches.at(-1);
-    if (batchOpen && batch && node.type === "heading" && node.depth <= batch.head.node.depth)
-      batchOpen = false;
-    if (task) task.blocks.push(node);
-    else if (batchOpen && batch) batch.preamble.push(node);
-    else if (!started) out.preamble.push(node);
   }
-  return out;
+  endTask();
+  endBatch();
+  return end;
 }

@@ -1,8 +1,8 @@
 import { type BuiltBatch, buildBatch } from "./batch.js";
 import { PlanError } from "./errors.js";
 import { inferFileDependencies } from "./infer.js";
-import { parseBlocks } from "./markdown.js";
-import { outline } from "./outline.js";
+import { blockPieces } from "./markdown.js";
+import { walkOutline } from "./outline.js";
 import { readPreamble } from "./preamble.js";
 import { Source } from "./source.js";
 import { type BuiltTask, buildTask } from "./task.js";
@@ -15,15 +15,47 @@ export interface ParseOptions {
   source?: string;
 }
 
+/** A task read before any batch heading: its batch is known only at the end. */
+interface EarlyTask {
+  built: BuiltTask;
+  warnings: PlanWarning[];
+}
+
 /**
  * Reads a markdown plan, batched (`## Batch N` holding `### Task N.M`) or flat (`### Task N` only).
  * Pure; throws PlanError with the line to fix; odd but usable input becomes `warnings`.
+ *
+ * Each section is read as soon as the markdown parser has produced it, so that the syntax trees of a
+ * large plan die young instead of all living until the end (see markdown.ts).
  */
 export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
   const file = opts.source;
   const src = new Source(text.replace(/^\uFEFF/, ""));
-  const sections = outline(parseBlocks(src.text, src.lineStarts));
-  if (sections.tasks.length === 0) {
+  const warnings: PlanWarning[] = [];
+  const warn = (w: PlanWarning) => warnings.push(w);
+  const built: BuiltBatch[] = [];
+  const tasks: BuiltTask[] = [];
+  const early: EarlyTask[] = [];
+
+  const end = walkOutline(blockPieces(src.text, src.lineStarts), {
+    batch: (section) => {
+      built.push(buildBatch(section, built.length, built.at(-1)?.batch.id, src, warn));
+    },
+    task: (section) => {
+      if (section.batch === undefined) {
+        const own: PlanWarning[] = [];
+        const t = buildTask(section, batchId("1"), tasks.length, src, (w) => own.push(w), file);
+        early.push({ built: t, warnings: own });
+        tasks.push(t);
+        return;
+      }
+      const owner = built[section.batch]!.batch;
+      const t = buildTask(section, owner.id, tasks.length, src, warn, file);
+      owner.tasks.push(t.task.id);
+      tasks.push(t);
+    },
+  });
+  if (!end.firstTask) {
     throw new PlanError(
       "PLAN_NO_TASKS",
       'no tasks found: add task sections such as "### Task 1: Title", or "## Batch 1: Title" holding "### Task 1.1: Title"',
@@ -31,18 +63,11 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
       file,
     );
   }
-  const warnings: PlanWarning[] = [];
-  const warn = (w: PlanWarning) => warnings.push(w);
-  const first = sections.batches[0]?.head.node ?? sections.tasks[0]?.head.node;
-  const head = readPreamble(sections.preamble, first, src);
+  const head = readPreamble(end.preamble, end.firstBatch ?? end.firstTask, src);
 
-  const batched = sections.batches.length > 0;
-  const built: BuiltBatch[] = [];
-  sections.batches.forEach((section, i) => {
-    built.push(buildBatch(section, i, built[i - 1]?.batch.id, src, warn));
-  });
+  const batched = built.length > 0;
   if (!batched) {
-    const pos = sections.tasks[0]!.head.node.position?.start;
+    const pos = end.firstTask.position?.start;
     built.push({
       batch: {
         id: batchId("1"),
@@ -56,20 +81,20 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
       dependsAt: { line: 1, column: 1 },
     });
   }
-
-  const tasks: BuiltTask[] = sections.tasks.map((section, index) => {
-    if (section.batch === undefined && batched) {
+  // Tasks before the first batch heading go to the first batch, ahead of its own tasks.
+  const first = built[0]!.batch;
+  for (const { built: t, warnings: own } of early) {
+    if (batched) {
       warn({
         code: "TASK_OUTSIDE_BATCH",
-        message: `Task ${section.head.id} comes before the first batch heading; it is put in the first batch`,
-        pos: { line: section.head.node.position?.start.line ?? 1, column: 1 },
+        message: `Task ${t.task.id} comes before the first batch heading; it is put in the first batch`,
+        pos: { line: t.task.pos.line, column: 1 },
       });
     }
-    const owner = built[section.batch ?? 0]!.batch;
-    const t = buildTask(section, owner.id, index, src, warn, file);
-    owner.tasks.push(t.task.id);
-    return t;
-  });
+    for (const w of own) warn(w);
+    t.task.batch = first.id;
+  }
+  first.tasks.unshift(...early.map((e) => e.built.task.id));
   for (const b of built) {
     if (b.batch.tasks.length === 0) {
       warn({ code: "BATCH_NO_TASKS", message: `Batch ${b.batch.id} has no tasks`, pos: b.batch.pos });

@@ -75,28 +75,31 @@ interface Line {
 
 function splitParagraph(node: Paragraph, src: Source, out: Piece[]): void {
   const lines = paragraphLines(node);
-  let pending: Line[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
-    const first = pending[0]!.line;
-    const last = pending.at(-1)!.line;
-    const whole = pending.length === lines.length;
-    const md = whole ? src.of(node) : src.slice(src.lineStart(first), src.lineEnd(last)).trim();
-    const inline = joinLines(pending);
-    const steps = pending.map(stepOf).filter((s): s is string => s !== undefined);
-    out.push({ kind: "block", node, md, inline, steps });
-    pending = [];
-  };
-  for (const line of lines) {
-    const field = fieldOf(line, src);
-    if (field) {
-      flush();
-      out.push({ ...field, para: node });
-    } else {
-      pending.push(line);
-    }
+  let from = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const field = fieldOf(lines[i]!, src);
+    if (!field) continue;
+    if (i > from) out.push(linesBlock(node, lines, from, i, src));
+    field.para = node;
+    out.push(field);
+    from = i + 1;
   }
-  flush();
+  if (lines.length > from) out.push(linesBlock(node, lines, from, lines.length, src));
+}
+
+/** Lines `from` to `to` (exclusive) of a paragraph as one block piece. */
+function linesBlock(node: Paragraph, lines: Line[], from: number, to: number, src: Source): BlockPiece {
+  const pending = lines.slice(from, to);
+  const whole = from === 0 && to === lines.length;
+  const md = whole
+    ? src.of(node)
+    : src.slice(src.lineStart(pending[0]!.line), src.lineEnd(pending.at(-1)!.line)).trim();
+  const steps: string[] = [];
+  for (const line of pending) {
+    const step = stepOf(line);
+    if (step !== undefined) steps.push(step);
+  }
+  return { kind: "block", node, md, inline: joinLines(pending), steps };
 }
 
 /** Inline children cut at soft and hard line breaks; each line knows its source line number. */
@@ -125,6 +128,7 @@ function paragraphLines(node: Paragraph): Line[] {
 }
 
 function joinLines(lines: Line[]): PhrasingContent[] {
+  if (lines.length === 1) return lines[0]!.frags;
   const out: PhrasingContent[] = [];
   lines.forEach((l, i) => {
     if (i > 0) out.push({ type: "text", value: "\n" });

@@ -43,8 +43,14 @@ export function buildTask(
       pos: f.pos,
     }),
   );
-  const of = (key: Segment["key"]) => segments.filter((s) => s.key === key);
-  const last = (key: Segment["key"]) => of(key).at(-1);
+  const byKey = new Map<Segment["key"], Segment[]>();
+  for (const seg of segments) {
+    const list = byKey.get(seg.key);
+    if (list) list.push(seg);
+    else byKey.set(seg.key, [seg]);
+  }
+  const of = (key: Segment["key"]): Segment[] => byKey.get(key) ?? [];
+  const last = (key: Segment["key"]) => byKey.get(key)?.at(-1);
 
   const files = of("files").flatMap(parseFiles);
   const impl = of("implementation");

@@ -165,6 +165,44 @@ describe("commonmark adapter", () => {
     );
   });
 
+  it("gives the same blocks parsed in pieces as parsed whole", () => {
+    const whole = (text: string) => parseBlocks(text, undefined, Number.POSITIVE_INFINITY);
+    // Piece size 1 cuts before every candidate heading: the hardest case for piecewise parsing.
+    const pieces = (text: string) => parseBlocks(text, undefined, 1);
+    const piecesLine = fc.oneof(
+      line,
+      fc.constantFrom(
+        "<!-- open",
+        "-->",
+        "<pre>",
+        "</pre>",
+        "<?php",
+        "?>",
+        "<![CDATA[",
+        "]]>",
+        "<!X",
+        "# in",
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piecesLine, { maxLength: 30 }), fc.constantFrom("\n", "\r\n", "\r"), (ls, eol) => {
+        const text = ls.join(eol);
+        expect(pieces(text)).toEqual(whole(text));
+      }),
+      { numRuns: runs },
+    );
+    for (const text of [
+      "- a\n  ```\n  x\nplain\n```bash\n# comment\n```\n",
+      "<div>\n# inside html\n</div>\n",
+      "<!--\n# inside comment\n-->\n# after\n",
+      "```\n# in code\n",
+      "> ```\n# closes the quote\n",
+      "# a\n\n[ref]: https://x\n# b\n\n[link][ref]\n",
+    ]) {
+      expect(pieces(text)).toEqual(whole(text));
+    }
+  });
+
   it("agrees on whole seed plans", () => {
     for (const text of seeds) check(text);
   });
