@@ -114,4 +114,7 @@ function toFile(raw: string, kind: FileKind): PlanFile | undefined {
 }
 
 /** Paths compare equal regardless of a leading `./` or doubled slashes. */
-export const pathKey = (path: string): string => path.replace(/^(?:\.\/)+/, "").replace(/\/{2,}/g, "/");
+export const pathKey = (path: string): string =>
+  path.startsWith("./") || path.includes("//")
+    ? path.replace(/^(?:\.\/)+/, "").replace(/\/{2,}/g, "/")
+    : path;
