@@ -158,7 +158,10 @@ function guardCandidates(
       for (const f of tasks[t]!.files) if (f.kind !== "read") keys.push(pathKey(f.path));
       for (const key of keys) {
         const u = last.get(key);
-        if (u !== undefined && u !== t) (out[t] ??= []).push(u);
+        if (u === undefined || u === t) continue;
+        const on = out[t];
+        if (on) on.push(u);
+        else out[t] = [u];
       }
       for (const key of keys) last.set(key, t);
     }
