@@ -87,7 +87,14 @@ function children(parent: Node, ctx: Ctx, from: number, to: number): PhrasingCon
     }
     if (t === "text" || t === "softbreak") {
       const value = t === "text" ? (n.literal ?? "") : "\n";
-      if (t === "text") [s, e] = textRange(n, s, e, ctx.subject);
+      if (t === "text") {
+        const len = n.literal?.length ?? 0;
+        if (len < e - s) {
+          const from = s;
+          s = textStart(n, from, e, len, ctx.subject);
+          e = textEnd(n, from, e, len, ctx.subject);
+        }
+      }
       if (value === "") continue;
       if (text) {
         text.value += value;
@@ -152,22 +159,27 @@ const shift = (p: Position["start"], by: number) => ({
 });
 
 /**
- * A text node's recorded range can be wider than what is left of it: emphasis takes delimiters from the
- * end of an opening run and the start of a closing one, and a line break takes trailing spaces.
+ * A text node's recorded range can be wider than what is left of it (`len` characters): emphasis takes
+ * delimiters from the end of an opening run and the start of a closing one, and a line break takes
+ * trailing spaces. Start and end are separate functions so that no pair is allocated per text node.
  */
-function textRange(n: Tracked, s: number, e: number, subject: string): [number, number] {
-  const len = n.literal?.length ?? 0;
-  if (len < e - s) {
-    const c = subject.charCodeAt(s);
-    if (c === 42 || c === 95) {
-      const prev = n.prev?.type;
-      if (prev === "emph" || prev === "strong") return [e - len, e];
-      return [s, s + len];
-    }
-    const next = n.next?.type;
-    if (next === "softbreak" || next === "linebreak") while (e > s && subject.charCodeAt(e - 1) === 32) e--;
+function textStart(n: Tracked, s: number, e: number, len: number, subject: string): number {
+  const c = subject.charCodeAt(s);
+  if (c !== 42 && c !== 95) return s;
+  const prev = n.prev?.type;
+  return prev === "emph" || prev === "strong" ? e - len : s;
+}
+
+/** The end to go with `textStart`, from the same recorded range. */
+function textEnd(n: Tracked, s: number, e: number, len: number, subject: string): number {
+  const c = subject.charCodeAt(s);
+  if (c === 42 || c === 95) {
+    const prev = n.prev?.type;
+    return prev === "emph" || prev === "strong" ? e : s + len;
   }
-  return [s, e];
+  const next = n.next?.type;
+  if (next === "softbreak" || next === "linebreak") while (e > s && subject.charCodeAt(e - 1) === 32) e--;
+  return e;
 }
 
 /** mdast keeps line endings in code spans where commonmark turns them into spaces. */
