@@ -77,12 +77,16 @@ export const normalizeName = (name: string): string => name.toLowerCase().replac
 
 /** The key of a field name, or undefined for a name Orchard does not know (a warning). */
 export function fieldKey(name: string): FieldKey | undefined {
+  // A name that is already a known key as written (the usual case) skips the regex.
+  const lower = name.toLowerCase();
+  const direct = ALIASES[lower] ?? (PROSE.has(lower) ? "prose" : undefined);
+  if (direct !== undefined) return direct;
   const n = normalizeName(name);
   return ALIASES[n] ?? (PROSE.has(n) ? "prose" : undefined);
 }
 
 /** A sub-heading such as `#### Files` is read as a field only for the structural fields. */
 export const isFieldHeading = (name: string): boolean => {
-  const k = ALIASES[normalizeName(name)];
+  const k = ALIASES[name.toLowerCase()] ?? ALIASES[normalizeName(name)];
   return k !== undefined && k !== "goal" && k !== "architecture";
 };

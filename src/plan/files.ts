@@ -59,6 +59,8 @@ function readItem(inline: PhrasingContent[], inherited: FileKind, out: PlanFile[
   return kind;
 }
 
+const KIND_PREFIX = /^\s*([A-Za-z-]+)\s*:\s*/;
+
 function stripKind(inline: PhrasingContent[]): { kind?: FileKind; rest: PhrasingContent[] } {
   const nodes = inline.filter((n) => !(n.type === "text" && n.value.trim() === ""));
   const head = nodes[0];
@@ -73,7 +75,7 @@ function stripKind(inline: PhrasingContent[]): { kind?: FileKind; rest: Phrasing
     }
   }
   if (head?.type === "text") {
-    const m = /^\s*([A-Za-z-]+)\s*:\s*/.exec(head.value);
+    const m = KIND_PREFIX.exec(head.value);
     const kind = m ? KINDS[m[1]!.toLowerCase()] : undefined;
     if (m && kind)
       return { kind, rest: [{ type: "text", value: head.value.slice(m[0].length) }, ...nodes.slice(1)] };
@@ -101,10 +103,14 @@ function inlinePaths(rest: PhrasingContent[]): string[] {
 }
 
 const RANGE = /^(.*\S):(\d+(?:-\d+)?)$/;
+const QUOTED = /^(["'])(.*)\1$/;
+const NONE = /^(?:none|n\/a|-|—)\.?$/i;
 
 function toFile(raw: string, kind: FileKind): PlanFile | undefined {
-  let path = raw.trim().replace(/^(["'])(.*)\1$/, "$2");
-  if (!path || /^(?:none|n\/a|-|—)\.?$/i.test(path)) return undefined;
+  let path = raw.trim();
+  const q = path.charCodeAt(0);
+  if (q === 34 || q === 39) path = path.replace(QUOTED, "$2");
+  if (!path || NONE.test(path)) return undefined;
   const m = RANGE.exec(path);
   if (m) {
     path = m[1]!;
