@@ -66,7 +66,6 @@ export function planGraph(plan: Plan, opts: GraphOptions): PlanGraph {
   }
 
   const lists: PlanEdge[][] = [];
-  const targets: number[][] = [];
   const edges = new EdgeAdder(tasks);
   for (let t = 0; t < n; t++) {
     edges.start(t);
@@ -80,12 +79,11 @@ export function planGraph(plan: Plan, opts: GraphOptions): PlanGraph {
     const guard = guardOn[t];
     if (guard) for (const u of guard) edges.add(u, "order", "file-guard");
     lists.push(edges.list);
-    targets.push(edges.on);
   }
 
   const byId = new Map<TaskId, PlanEdge[]>();
   for (let i = 0; i < n; i++) byId.set(tasks[i]!.id, lists[i]!);
-  return { edges: byId, waves: waves(plan, targets) };
+  return { edges: byId, waves: waves(plan, edges.targets()) };
 }
 
 /**
@@ -94,8 +92,10 @@ export function planGraph(plan: Plan, opts: GraphOptions): PlanGraph {
  */
 class EdgeAdder {
   list: PlanEdge[] = [];
-  on: number[] = [];
   private t = -1;
+  /** What every task waits for as task indexes, task t's at on[first[t]] up to on[first[t + 1]]. */
+  private readonly on: number[] = [];
+  private readonly first: Int32Array;
   /** owner[u] === t: task t already has an edge on u, at slot[u]. */
   private readonly owner: Int32Array;
   private readonly slot: Int32Array;
@@ -105,12 +105,20 @@ class EdgeAdder {
   constructor(private readonly tasks: PlanTask[]) {
     this.owner = new Int32Array(tasks.length).fill(-1);
     this.slot = new Int32Array(tasks.length);
+    this.first = new Int32Array(tasks.length + 1);
   }
 
+  /** Starts task t's edges; tasks come in index order. */
   start(t: number): void {
     this.t = t;
     this.list = [];
-    this.on = [];
+    this.first[t] = this.on.length;
+    this.first[t + 1] = this.on.length;
+  }
+
+  /** Every task's targets, once all tasks have been through `start` and `add`. */
+  targets(): Targets {
+    return { on: this.on, first: this.first };
   }
 
   add(u: number | undefined, kind: EdgeKind, reason: EdgeReason): void {
@@ -131,6 +139,7 @@ class EdgeAdder {
     }
     list.push(edge);
     this.on.push(u);
+    this.first[this.t + 1] = this.on.length;
   }
 }
 
@@ -176,25 +185,40 @@ function completeOrder(plan: Plan, order: PlanTask[]): PlanTask[] {
   return [...order, ...plan.tasks.filter((t) => !placed.has(t.id))];
 }
 
+/** Task indexes each task waits for, all in one array (see EdgeAdder). */
+interface Targets {
+  on: number[];
+  first: Int32Array;
+}
+
 /** Topological levels over all edges (Kahn's algorithm); a skipped task counts as already done. */
-function waves(plan: Plan, targets: number[][]): TaskId[][] {
+function waves(plan: Plan, targets: Targets): TaskId[][] {
   const tasks = plan.tasks;
   const n = tasks.length;
+  const { on, first } = targets;
   const waiting = new Int32Array(n);
-  const dependents: number[][] = Array.from({ length: n }, () => []);
-  targets.forEach((on, t) => {
-    waiting[t] = on.length;
-    for (const u of on) dependents[u]!.push(t);
-  });
+  // Dependents as one flat array too: task u's at dependents[from[u]] up to dependents[from[u + 1]].
+  const from = new Int32Array(n + 1);
+  for (const u of on) from[u + 1]!++;
+  for (let u = 0; u < n; u++) from[u + 1]! += from[u]!;
+  const fill = from.slice(0, n);
+  const dependents = new Int32Array(on.length);
+  for (let t = 0; t < n; t++) {
+    waiting[t] = first[t + 1]! - first[t]!;
+    for (let i = first[t]!; i < first[t + 1]!; i++) dependents[fill[on[i]!]!++] = t;
+  }
   const level = new Int32Array(n).fill(-2); // -2: not reached yet
   const queue: number[] = [];
   for (let t = 0; t < n; t++) if (waiting[t] === 0) queue.push(t);
   for (let q = 0; q < queue.length; q++) {
     const t = queue[q]!;
     let l = -1;
-    for (const u of targets[t]!) l = Math.max(l, level[u]!);
+    for (let i = first[t]!; i < first[t + 1]!; i++) l = Math.max(l, level[on[i]!]!);
     level[t] = tasks[t]!.skip ? -1 : l + 1;
-    for (const d of dependents[t]!) if (--waiting[d]! === 0) queue.push(d);
+    for (let i = from[t]!; i < from[t + 1]!; i++) {
+      const d = dependents[i]!;
+      if (--waiting[d]! === 0) queue.push(d);
+    }
   }
   if (queue.length < n) {
     const stuck = tasks[level.indexOf(-2)];
