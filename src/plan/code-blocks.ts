@@ -1,7 +1,7 @@
 import type { Nodes, PhrasingContent } from "mdast";
-import { toString as textOf } from "mdast-util-to-string";
 import { pathKey } from "./files.js";
 import type { Segment } from "./segments.js";
+import { textOf } from "./text.js";
 import type { CodeBlock, PlanFile } from "./types.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { List, ListItem, PhrasingContent } from "mdast";
-import { toString as textOf } from "mdast-util-to-string";
 import type { Segment } from "./segments.js";
+import { textOf } from "./text.js";
 import type { FileKind, PlanFile } from "./types.js";
 
 const KINDS: Record<string, FileKind> = {

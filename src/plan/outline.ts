@@ -1,5 +1,5 @@
 import type { Heading, RootContent } from "mdast";
-import { toString as textOf } from "mdast-util-to-string";
+import { textOf } from "./text.js";
 
 export interface SectionHeading {
   kind: "batch" | "task";

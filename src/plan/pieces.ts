@@ -1,6 +1,6 @@
 import type { Paragraph, PhrasingContent, RootContent, Text } from "mdast";
-import { toString as textOf } from "mdast-util-to-string";
 import { endOffset, posOf, type Source } from "./source.js";
+import { textOf } from "./text.js";
 import type { SourcePos } from "./types.js";
 
 /** A `**Name:** value` line: the field's name, where it is, and the rest of its line. */

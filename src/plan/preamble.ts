@@ -1,9 +1,9 @@
 import type { RootContent } from "mdast";
-import { toString as textOf } from "mdast-util-to-string";
 import { fieldKey } from "./fields.js";
 import { splitPieces } from "./pieces.js";
 import { segment, segmentMarkdown } from "./segments.js";
 import { endOffset, type Source, startOffset } from "./source.js";
+import { textOf } from "./text.js";
 
 export interface PlanHead {
   title?: string;

@@ -1,7 +1,7 @@
 import type { PhrasingContent } from "mdast";
-import { toString as textOf } from "mdast-util-to-string";
 import { type FieldKey, fieldKey } from "./fields.js";
 import type { BlockPiece, FieldPiece, Piece } from "./pieces.js";
+import { textOf } from "./text.js";
 
 /** A field and the blocks that belong to it; `free` is text under no field. */
 export interface Segment {

@@ -1,6 +1,6 @@
 import type { BlockContent, DefinitionContent, ListItem, PhrasingContent, RootContent } from "mdast";
-import { toString as textOf } from "mdast-util-to-string";
 import type { Segment } from "./segments.js";
+import { textOf } from "./text.js";
 import type { Verification } from "./types.js";
 
 /**
