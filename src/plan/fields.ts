@@ -14,7 +14,8 @@ export type FieldKey =
   /** Known prose (notes, context …): kept as text, no warning. */
   | "prose";
 
-const ALIASES: Record<string, FieldKey> = {
+/** Field spellings → keys. A plain object would answer `constructor` or `toString` from its prototype. */
+const ALIASES: Record<string, FieldKey> = Object.assign(Object.create(null) as Record<string, FieldKey>, {
   files: "files",
   file: "files",
   "files changed": "files",
@@ -40,7 +41,7 @@ const ALIASES: Record<string, FieldKey> = {
   mode: "mode",
   goal: "goal",
   architecture: "architecture",
-};
+});
 
 const PROSE = new Set([
   "tech stack",

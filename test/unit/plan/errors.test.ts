@@ -138,6 +138,13 @@ describe("warnings for odd but usable plans", () => {
     expect(parsePlan(text).tasks[0]!.implementation).toBe("**Colour:** blue");
   });
 
+  it("a field named like an object's built-in property is just unknown", () => {
+    for (const name of ["Constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const text = lines("### Task 1: a", "", "**Files:**", "- `a.ts`", "", `**${name}:** x`);
+      expect(codes(text)).toEqual(["UNKNOWN_FIELD@6"]);
+    }
+  });
+
   it("prose fields such as Notes are not warned about", () => {
     expect(codes(lines("### Task 1: a", "", "**Files:** `a.ts`", "", "**Notes:** careful"))).toEqual([]);
   });
