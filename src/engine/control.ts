@@ -1,5 +1,5 @@
 import { OrchardError } from "../errors.js";
-import type { RunId, Store } from "../store/types.js";
+import { isFinalRun, type RunId, type Store } from "../store/types.js";
 import { EventBus } from "./events.js";
 import { finalizeCancelled } from "./execute.js";
 import { loadRun } from "./run.js";
@@ -10,7 +10,7 @@ import { loadRun } from "./run.js";
  */
 export async function cancelRun(store: Store, runId: string): Promise<"requested" | "cancelled"> {
   const run = await loadRun(store, runId);
-  if (["succeeded", "failed", "cancelled"].includes(run.status)) {
+  if (isFinalRun(run.status)) {
     throw new OrchardError("RUN_FINISHED", `run ${run.id} already ${run.status}`);
   }
   await store.requestCancel(run.id);
@@ -50,7 +50,7 @@ export async function retryTask(store: Store, runId: string, taskId: string): Pr
       if (await store.resetTask(run.id, t.taskId)) reset.push(t.taskId);
     }
   }
-  if (["succeeded", "failed", "cancelled"].includes(run.status)) {
+  if (isFinalRun(run.status)) {
     await store.updateRun(run.id, {
       status: "interrupted",
       reason: `retry of ${taskId} requested`,

@@ -1,9 +1,7 @@
-import type { RunStatus, TaskRecord } from "../store/types.js";
+import { isFinalTask, type RunStatus, type TaskRecord } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { integrate } from "./integrator.js";
 import { schedule } from "./scheduler.js";
-
-const FINAL = new Set(["landed", "failed", "skipped", "cancelled"]);
 
 export interface Verdict {
   status: RunStatus;
@@ -55,7 +53,7 @@ export async function advance(ctx: RunContext): Promise<Verdict | null> {
 }
 
 export function verdict(tasks: readonly TaskRecord[]): Verdict | null {
-  if (!tasks.every((t) => FINAL.has(t.status))) return null;
+  if (!tasks.every((t) => isFinalTask(t.status))) return null;
   const failed = tasks.filter((t) => t.status === "failed");
   if (tasks.some((t) => t.status === "cancelled")) return { status: "cancelled", reason: "cancelled" };
   if (failed.length > 0) {

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { RunStatus, WorkerId } from "../store/types.js";
+import { isFinalTask, type RunStatus, type WorkerId } from "../store/types.js";
 import { runAttempt } from "./attempt.js";
 import type { RunContext } from "./context.js";
 import { advance, type Verdict } from "./coordinator.js";
@@ -178,9 +178,7 @@ async function cancel(
 }
 
 export async function finalizeCancelled(ctx: Pick<RunContext, "store" | "runId" | "bus">): Promise<void> {
-  const open = (await ctx.store.listTasks(ctx.runId)).filter(
-    (t) => !["landed", "failed", "skipped", "cancelled"].includes(t.status),
-  );
+  const open = (await ctx.store.listTasks(ctx.runId)).filter((t) => !isFinalTask(t.status));
   await ctx.store.finalizeTasks(
     ctx.runId,
     open.map((t) => t.taskId),

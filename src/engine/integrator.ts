@@ -1,9 +1,8 @@
 import { type Git, isGitError, mergeIntoRef, tryRevParse } from "../git/index.js";
-import type { TaskRecord } from "../store/types.js";
+import { isFinalTask, type TaskRecord } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { headsRef, integrationBranch } from "./refs.js";
 
-const FINAL = new Set(["landed", "failed", "skipped", "cancelled"]);
 const LOCK_TTL_MS = 120_000;
 
 /**
@@ -25,7 +24,7 @@ export async function integrate(ctx: RunContext): Promise<number> {
     const ref = headsRef(integrationBranch(runId));
     for (const taskId of ctx.landingOrder) {
       const task = tasks.get(taskId);
-      if (!task || FINAL.has(task.status)) continue;
+      if (!task || isFinalTask(task.status)) continue;
       if (task.status !== "completed") break;
       const next = await landOne(ctx, task, ref, head);
       if (next === null) break;

@@ -10,7 +10,16 @@ import { ensureRepo, excludeOrchardDir, Git, resolveCommit, updateRef, WorktreeP
 import { planGraph } from "../plan/index.js";
 import type { Plan, PlanTask } from "../plan/types.js";
 import { openStore, sqliteStorePath } from "../store/index.js";
-import type { NewRun, RunId, RunRecord, RunStatus, Store, TaskRecord } from "../store/types.js";
+import {
+  isFinalRun,
+  isFinalTask,
+  type NewRun,
+  type RunId,
+  type RunRecord,
+  type RunStatus,
+  type Store,
+  type TaskRecord,
+} from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { EventBus, isPersisted } from "./events.js";
 import { type ExecuteControls, execute } from "./execute.js";
@@ -126,7 +135,7 @@ export async function resumeRun(
   const repo = await ensureRepo(input.repo);
   const store = deps.store ?? (await openRepoStore(repo));
   const run = await loadRun(store, input.runId);
-  if (["succeeded", "failed", "cancelled"].includes(run.status)) {
+  if (isFinalRun(run.status)) {
     const pending = (await store.listTasks(run.id)).some((t) => t.status === "pending");
     if (!pending) {
       if (!deps.store) await store.close();
@@ -250,9 +259,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   let controls: ExecuteControls | undefined;
   const started = Date.now();
   await store.updateRun(runId, { status: "running", startedAt: started, finishedAt: null, reason: null });
-  const open = (await store.listTasks(runId)).filter(
-    (t) => !["landed", "failed", "skipped", "cancelled"].includes(t.status),
-  );
+  const open = (await store.listTasks(runId)).filter((t) => !isFinalTask(t.status));
   bus.emit({
     type: "run:started",
     runId,

@@ -1,5 +1,5 @@
 import type { PlanEdge } from "../plan/graph.js";
-import type { TaskRecord } from "../store/types.js";
+import { isFinalTask, type TaskRecord } from "../store/types.js";
 
 export interface ScheduleInput {
   tasks: readonly TaskRecord[];
@@ -20,8 +20,6 @@ export interface ScheduleDecision {
   skip: Array<{ taskId: string; reason: string }>;
 }
 
-const FINAL = new Set(["landed", "failed", "skipped", "cancelled"]);
-
 /**
  * Which pending tasks may start now, and which can never start because something they depend on failed.
  * Pure: the same task states always give the same decision.
@@ -40,11 +38,11 @@ export function schedule(input: ScheduleInput): ScheduleDecision {
       if (!other) continue;
       if (edge.reason !== "batch") baseFrom = "head";
       if (edge.kind === "order") {
-        if (!FINAL.has(other.status)) waiting = true;
+        if (!isFinalTask(other.status)) waiting = true;
         continue;
       }
       if (other.status === "landed") continue;
-      if (FINAL.has(other.status)) {
+      if (isFinalTask(other.status)) {
         blockedBy ??= describeBlocker(other);
         continue;
       }

@@ -9,6 +9,7 @@ export type SlotId = string & { readonly __brand: "SlotId" };
 
 export type RunStatus = "pending" | "running" | "interrupted" | "succeeded" | "failed" | "cancelled";
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
+export const isFinalRun = (status: RunStatus): boolean => FINAL_RUN_STATUSES.includes(status);
 
 /**
  * pending → queued → running → completed → landed
@@ -25,6 +26,7 @@ export type TaskStatus =
   | "skipped"
   | "cancelled";
 export const FINAL_TASK_STATUSES: readonly TaskStatus[] = ["landed", "failed", "skipped", "cancelled"];
+export const isFinalTask = (status: TaskStatus): boolean => FINAL_TASK_STATUSES.includes(status);
 
 export type AttemptStatus = "running" | "succeeded" | "failed" | "expired" | "cancelled";
 
