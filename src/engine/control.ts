@@ -2,7 +2,7 @@ import { OrchardError } from "../errors.js";
 import { isFinalRun, type RunId, type Store } from "../store/types.js";
 import { EventBus } from "./events.js";
 import { finalizeCancelled } from "./execute.js";
-import { loadRun } from "./run.js";
+import { liveWorkers, loadRun } from "./run.js";
 
 /**
  * Cancels a run. A process executing it sees the request within a tick and kills its agents;
@@ -15,10 +15,7 @@ export async function cancelRun(store: Store, runId: string): Promise<"requested
   }
   await store.requestCancel(run.id);
   const now = Date.now();
-  const live = (await store.listWorkers(run.id)).filter(
-    (w) => w.stoppedAt === null && now - w.heartbeatAt < 10_000,
-  );
-  if (live.length > 0) return "requested";
+  if ((await liveWorkers(store, run)).length > 0) return "requested";
   const bus = new EventBus();
   bus.on((e) => {
     const { type, runId: _r, ...data } = e;

@@ -19,6 +19,7 @@ import {
   type RunStatus,
   type Store,
   type TaskRecord,
+  type WorkerRecord,
 } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { EventBus, isPersisted } from "./events.js";
@@ -175,18 +176,22 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
 }
 
 async function assertNotLive(store: Store, run: RunRecord): Promise<void> {
-  const now = Date.now();
-  const options = JSON.parse(run.optionsJson) as RunOptions;
-  const live = (await store.listWorkers(run.id)).filter(
-    (w) => w.stoppedAt === null && now - w.heartbeatAt < (options.leaseMs ?? 30_000) && !deadHere(w),
-  );
-  if (live.length > 0) {
-    const w = live[0]!;
+  const w = (await liveWorkers(store, run))[0];
+  if (w) {
     throw new OrchardError(
       "RUN_BUSY",
       `run ${run.id} is being executed by pid ${w.pid} on ${w.host}; stop it first`,
     );
   }
+}
+
+/** Workers of a run that are still executing it: heartbeat within a lease, and not a dead process of this host. */
+export async function liveWorkers(store: Store, run: RunRecord): Promise<WorkerRecord[]> {
+  const now = Date.now();
+  const options = JSON.parse(run.optionsJson) as RunOptions;
+  return (await store.listWorkers(run.id)).filter(
+    (w) => w.stoppedAt === null && now - w.heartbeatAt < (options.leaseMs ?? 30_000) && !deadHere(w),
+  );
 }
 
 /** A worker of this machine whose process is gone (crashed, killed): its heartbeat is stale in all but time. */
