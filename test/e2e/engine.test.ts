@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { EventBus, openRepoStore, startRun } from "../../src/engine/index.js";
+import { cancelRun, EventBus, openRepoStore, startRun } from "../../src/engine/index.js";
 import { parsePlan } from "../../src/plan/index.js";
 import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
 import { AGENT_FIXTURES, landedTaskIds, runPlan, showFile } from "../helpers/orchard.js";
@@ -196,6 +196,20 @@ describe("engine", () => {
     const landed = result.tasks.filter((t) => t.status === "landed").length;
     expect(landed).toBe(2);
     expect(result.tasks.filter((t) => t.status === "queued" || t.status === "pending")).toHaveLength(1);
+
+    // Nobody executes the interrupted run now: cancelling it finishes it at once.
+    const store = await openRepoStore(r.dir);
+    try {
+      expect(await cancelRun(store, result.runId)).toBe("cancelled");
+      expect((await store.getRun(result.runId))?.status).toBe("cancelled");
+      expect((await store.listTasks(result.runId)).map((t) => t.status).sort()).toEqual([
+        "cancelled",
+        "landed",
+        "landed",
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });
 
