@@ -44,7 +44,11 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
     if (!accepted) bus.emit({ type: "attempt:fenced", runId, taskId, attempt: claim.attempt });
     return accepted;
   };
-  const fail = (reason: string, extra: Partial<Extract<AttemptOutcome, { kind: "failed" }>> = {}) => {
+  const fail = (
+    reason: string,
+    extra: Partial<Extract<AttemptOutcome, { kind: "failed" }>> = {},
+    rateLimited = false,
+  ) => {
     const willRetry =
       extra.retryable !== false && (claim.attempt < claim.task.maxAttempts || !!extra.freeRetry);
     bus.emit({
@@ -54,7 +58,7 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
       attempt: claim.attempt,
       reason,
       willRetry,
-      rateLimited: !!extra.freeRetry,
+      rateLimited,
     });
     return finish({ kind: "failed", reason, retryable: true, exitCode: null, logPath, timings, ...extra });
   };
@@ -136,12 +140,16 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
         // Each free retry raised the task's attempt budget by one: the excess counts the back-offs so far.
         const backoffsSoFar = Math.max(0, claim.task.maxAttempts - ctx.options.maxAttempts);
         const freeRetry = backoffsSoFar < ctx.options.maxRateLimitRetries;
-        return void (await fail(`rate limited: ${result.reason ?? "the model is overloaded"}`, {
-          usage,
-          exitCode: result.process.exitCode,
-          notBefore: Date.now() + wait,
-          freeRetry,
-        }));
+        return void (await fail(
+          `rate limited: ${result.reason ?? "the model is overloaded"}`,
+          {
+            usage,
+            exitCode: result.process.exitCode,
+            notBefore: Date.now() + wait,
+            freeRetry,
+          },
+          true,
+        ));
       }
       return void (await fail(result.reason ?? "the agent failed", {
         usage,
