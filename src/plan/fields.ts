@@ -14,34 +14,39 @@ export type FieldKey =
   /** Known prose (notes, context …): kept as text, no warning. */
   | "prose";
 
-/** Field spellings → keys. A plain object would answer `constructor` or `toString` from its prototype. */
-const ALIASES: Record<string, FieldKey> = Object.assign(Object.create(null) as Record<string, FieldKey>, {
-  files: "files",
-  file: "files",
-  "files changed": "files",
-  "files to change": "files",
-  implementation: "implementation",
-  "implementation details": "implementation",
-  instructions: "implementation",
-  verification: "verification",
-  verify: "verification",
-  "verification steps": "verification",
-  "depends on": "depends",
-  depends: "depends",
-  dependencies: "depends",
-  dependency: "depends",
-  requires: "depends",
-  "blocked by": "depends",
-  commit: "commit",
-  "commit message": "commit",
-  status: "status",
-  agent: "agent",
-  changes: "changes",
-  "execution mode": "mode",
-  mode: "mode",
-  goal: "goal",
-  architecture: "architecture",
-});
+/**
+ * Field spellings → keys. A Map: a plain object would answer `constructor` from its prototype, and a
+ * lookup on a prototype-less one first interns the lowercased name, which showed in the profile.
+ */
+const ALIASES = new Map<string, FieldKey>(
+  Object.entries({
+    files: "files",
+    file: "files",
+    "files changed": "files",
+    "files to change": "files",
+    implementation: "implementation",
+    "implementation details": "implementation",
+    instructions: "implementation",
+    verification: "verification",
+    verify: "verification",
+    "verification steps": "verification",
+    "depends on": "depends",
+    depends: "depends",
+    dependencies: "depends",
+    dependency: "depends",
+    requires: "depends",
+    "blocked by": "depends",
+    commit: "commit",
+    "commit message": "commit",
+    status: "status",
+    agent: "agent",
+    changes: "changes",
+    "execution mode": "mode",
+    mode: "mode",
+    goal: "goal",
+    architecture: "architecture",
+  }) as [string, FieldKey][],
+);
 
 const PROSE = new Set([
   "tech stack",
@@ -80,14 +85,14 @@ export const normalizeName = (name: string): string => name.toLowerCase().replac
 export function fieldKey(name: string): FieldKey | undefined {
   // A name that is already a known key as written (the usual case) skips the regex.
   const lower = name.toLowerCase();
-  const direct = ALIASES[lower] ?? (PROSE.has(lower) ? "prose" : undefined);
+  const direct = ALIASES.get(lower) ?? (PROSE.has(lower) ? "prose" : undefined);
   if (direct !== undefined) return direct;
   const n = normalizeName(name);
-  return ALIASES[n] ?? (PROSE.has(n) ? "prose" : undefined);
+  return ALIASES.get(n) ?? (PROSE.has(n) ? "prose" : undefined);
 }
 
 /** A sub-heading such as `#### Files` is read as a field only for the structural fields. */
 export const isFieldHeading = (name: string): boolean => {
-  const k = ALIASES[name.toLowerCase()] ?? ALIASES[normalizeName(name)];
+  const k = ALIASES.get(name.toLowerCase()) ?? ALIASES.get(normalizeName(name));
   return k !== undefined && k !== "goal" && k !== "architecture";
 };
