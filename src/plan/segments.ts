@@ -22,10 +22,6 @@ const BLOCK_FIELDS = new Set<Segment["key"]>(["implementation", "verification", 
 export function segment(pieces: Piece[], onUnknown: (f: FieldPiece) => void): Segment[] {
   const out: Segment[] = [];
   let cur: Segment = { key: "free", blocks: [] };
-  const start = (s: Segment) => {
-    if (cur.field || cur.blocks.length > 0) out.push(cur);
-    cur = s;
-  };
   for (const piece of pieces) {
     if (piece.kind === "field") {
       const key = fieldKey(piece.name);
@@ -33,17 +29,29 @@ export function segment(pieces: Piece[], onUnknown: (f: FieldPiece) => void): Se
       if (key === undefined || key === "prose") {
         const asText = proseBlock(piece);
         if (BLOCK_FIELDS.has(cur.key)) cur.blocks.push(asText);
-        else start({ key: "free", blocks: [asText] });
+        else {
+          keep(out, cur);
+          cur = { key: "free", blocks: [asText] };
+        }
         continue;
       }
-      start({ key, field: piece, blocks: [] });
+      keep(out, cur);
+      cur = { key, field: piece, blocks: [] };
       continue;
     }
-    if (!accepts(cur, piece)) start({ key: "free", blocks: [] });
+    if (!accepts(cur, piece)) {
+      keep(out, cur);
+      cur = { key: "free", blocks: [] };
+    }
     cur.blocks.push(piece);
   }
-  start({ key: "free", blocks: [] });
+  keep(out, cur);
   return out;
+}
+
+/** A segment that has a field or blocks; an empty free one is dropped. */
+function keep(out: Segment[], seg: Segment): void {
+  if (seg.field || seg.blocks.length > 0) out.push(seg);
 }
 
 function accepts(seg: Segment, piece: BlockPiece): boolean {

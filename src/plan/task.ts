@@ -10,6 +10,12 @@ import { endOffset, posOf, type Source, startOffset } from "./source.js";
 import { type BatchId, type PlanTask, type PlanWarning, type SourcePos, taskId } from "./types.js";
 import { parseVerification } from "./verification.js";
 
+// Module-level rather than closures in buildTask: tsx names every named closure on creation (__name),
+// which showed in the profile at 10,000 tasks.
+const NONE: Segment[] = [];
+const of = (byKey: Map<Segment["key"], Segment[]>, key: Segment["key"]): Segment[] => byKey.get(key) ?? NONE;
+const last = (byKey: Map<Segment["key"], Segment[]>, key: Segment["key"]) => byKey.get(key)?.at(-1);
+
 export interface BuiltTask {
   task: PlanTask;
   dependsAt: SourcePos;
@@ -49,18 +55,16 @@ export function buildTask(
     if (list) list.push(seg);
     else byKey.set(seg.key, [seg]);
   }
-  const of = (key: Segment["key"]): Segment[] => byKey.get(key) ?? [];
-  const last = (key: Segment["key"]) => byKey.get(key)?.at(-1);
 
-  const files = of("files").flatMap(parseFiles);
-  const impl = of("implementation");
+  const files = of(byKey, "files").flatMap(parseFiles);
+  const impl = of(byKey, "implementation");
   const textSegments = segments.filter((s) => s.key === "implementation" || s.key === "free");
-  const implementation = (impl.length > 0 ? impl : of("free"))
+  const implementation = (impl.length > 0 ? impl : of(byKey, "free"))
     .map(segmentMarkdown)
     .filter(Boolean)
     .join("\n\n");
 
-  const depends = of("depends");
+  const depends = of(byKey, "depends");
   const dependsOn = [];
   for (const seg of depends) {
     const refs = parseRefs(segmentText(seg), TASK_PREFIX);
@@ -74,10 +78,10 @@ export function buildTask(
     }
   }
 
-  const status = last("status");
-  const commit = last("commit");
-  const agent = last("agent");
-  const changes = last("changes");
+  const status = last(byKey, "status");
+  const commit = last(byKey, "commit");
+  const agent = last(byKey, "agent");
+  const changes = last(byKey, "changes");
   const task: PlanTask = {
     id: taskId(head.id),
     title: head.title,
@@ -89,7 +93,7 @@ export function buildTask(
     implementation,
     codeBlocks: collectCodeBlocks(textSegments, files),
     steps: pieces.flatMap((p) => (p.kind === "block" ? p.steps : [])),
-    verification: parseVerification(of("verification")),
+    verification: parseVerification(of(byKey, "verification")),
     dependsOn: [...new Set(dependsOn)],
     inferredDependsOn: [],
     skip: status ? isDone(segmentText(status)) : false,
