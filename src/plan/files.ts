@@ -62,7 +62,8 @@ function readItem(inline: PhrasingContent[], inherited: FileKind, out: PlanFile[
 const KIND_PREFIX = /^\s*([A-Za-z-]+)\s*:\s*/;
 
 function stripKind(inline: PhrasingContent[]): { kind?: FileKind; rest: PhrasingContent[] } {
-  const nodes = inline.filter((n) => !(n.type === "text" && n.value.trim() === ""));
+  // Copied only when there is a blank text to drop (rarely): this runs for every file line.
+  const nodes = inline.some(isBlankText) ? inline.filter((n) => !isBlankText(n)) : inline;
   const head = nodes[0];
   if (head?.type === "strong" || head?.type === "emphasis") {
     const word = textOf(head).trim().replace(/:$/, "").toLowerCase();
@@ -82,6 +83,8 @@ function stripKind(inline: PhrasingContent[]): { kind?: FileKind; rest: Phrasing
   }
   return { rest: nodes };
 }
+
+const isBlankText = (n: PhrasingContent): boolean => n.type === "text" && !/\S/.test(n.value);
 
 const SEPARATOR = /^[\s,;&+]*(?:and|or)?[\s,;&+]*$/i;
 
