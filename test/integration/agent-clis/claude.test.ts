@@ -1,57 +1,38 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claudePreset } from "../../../src/agent/index.js";
 import { start } from "../../fixtures/model-servers/anthropic-messages.js";
-import type { FakeModelServer } from "../../fixtures/model-servers/http.js";
-import {
-  makeSandbox,
-  realCli,
-  runIn,
-  type Sandbox,
-  skipReason,
-  timed,
-  timings,
-  versionOf,
-} from "./helpers.js";
+import { makeSandbox, realCli, runIn, skipReason, timed, useCliSuite } from "./helpers.js";
 
 const cli = realCli("claude");
 
 describe.skipIf(!cli)(
   `Claude Code, the real CLI, against a scripted Messages API${cli ? "" : ` (${skipReason("claude", "@anthropic-ai/claude-code")})`}`,
   () => {
-    let server: FakeModelServer;
-    let sb: Sandbox;
-
-    beforeAll(async () => {
-      process.env.ORCHARD_CLAUDE_BIN = cli!;
-      server = await start();
-      timings.push(`claude ${versionOf(cli!)}`);
+    const suite = useCliSuite({
+      name: "claude",
+      cli: cli!,
+      start,
     });
-    afterAll(async () => {
-      await server.close();
-      console.info(timings.join("\n"));
-    });
-    beforeEach(async () => {
-      sb = await makeSandbox();
-    });
-    afterEach(() => sb.cleanup());
 
     const env = (key: string) => ({
-      ANTHROPIC_BASE_URL: server.url,
+      ANTHROPIC_BASE_URL: suite.server.url,
       ANTHROPIC_API_KEY: key,
-      CLAUDE_CONFIG_DIR: path.join(sb.scratch, "claude"),
+      CLAUDE_CONFIG_DIR: path.join(suite.sb.scratch, "claude"),
     });
 
     it("writes and edits files through its own tools; session, turns, tokens and cost are read", async () => {
       const key =
         "usage:1000:100|write:src/hello.txt:hello from claude%0A|read:README.md|edit:README.md:# demo:# demo, edited|text:Done.";
-      const r = await runIn(sb, claudePreset({ maxRetries: 0 }), env(key), { model: "claude-sonnet-4-5" });
+      const r = await runIn(suite.sb, claudePreset({ maxRetries: 0 }), env(key), {
+        model: "claude-sonnet-4-5",
+      });
       timed("claude write+read+edit", r);
       expect(r.reason).toBeNull();
       expect(r.ok).toBe(true);
-      expect(await readFile(path.join(sb.repo, "src/hello.txt"), "utf8")).toBe("hello from claude\n");
-      expect(await readFile(path.join(sb.repo, "README.md"), "utf8")).toBe("# demo, edited\n");
+      expect(await readFile(path.join(suite.sb.repo, "src/hello.txt"), "utf8")).toBe("hello from claude\n");
+      expect(await readFile(path.join(suite.sb.repo, "README.md"), "utf8")).toBe("# demo, edited\n");
       const u = r.report.usage;
       expect(r.report.status).toBe("ok");
       expect(u.sessionId).toMatch(/^[0-9a-f-]{36}$/);
@@ -60,7 +41,7 @@ describe.skipIf(!cli)(
       expect(u.outputTokens).toBe(400);
       // Claude Code prices the usage the server reported: Sonnet 4.5 at $3 / $15 per million tokens.
       expect(u.costUsd).toBeCloseTo(4000 * 3e-6 + 400 * 15e-6, 6);
-      const posts = server.requests.filter((q) => q.method === "POST");
+      const posts = suite.server.requests.filter((q) => q.method === "POST");
       expect(posts.map((q) => q.answer)).toEqual([
         "write src/hello.txt",
         "read README.md",
@@ -71,7 +52,11 @@ describe.skipIf(!cli)(
     });
 
     it("fails the attempt with the CLI's message on a scripted API error", async () => {
-      const r = await runIn(sb, claudePreset({ maxRetries: 0 }), env("error:500:scripted database on fire"));
+      const r = await runIn(
+        suite.sb,
+        claudePreset({ maxRetries: 0 }),
+        env("error:500:scripted database on fire"),
+      );
       timed("claude api error", r);
       expect(r.ok).toBe(false);
       expect(r.report.status).toBe("error");
@@ -81,14 +66,14 @@ describe.skipIf(!cli)(
     });
 
     it("reports a 429 as rate-limited with the retry-after it honoured", async () => {
-      const r = await runIn(sb, claudePreset({ maxRetries: 1 }), env("rate-limit:1"));
+      const r = await runIn(suite.sb, claudePreset({ maxRetries: 1 }), env("rate-limit:1"));
       timed("claude 429", r);
       expect(r.ok).toBe(false);
       expect(r.report).toMatchObject({ status: "error", rateLimited: true, retryAfterMs: 1000 });
     });
 
     it("reports a 529 overloaded reply as rate-limited", async () => {
-      const r = await runIn(sb, claudePreset({ maxRetries: 0 }), env("overloaded"));
+      const r = await runIn(suite.sb, claudePreset({ maxRetries: 0 }), env("overloaded"));
       timed("claude 529", r);
       expect(r.ok).toBe(false);
       expect(r.report).toMatchObject({ status: "error", rateLimited: true });
@@ -100,7 +85,7 @@ describe.skipIf(!cli)(
         const results = await Promise.all(
           sandboxes.map((s, i) =>
             runIn(s, claudePreset({ maxRetries: 0 }), {
-              ANTHROPIC_BASE_URL: server.url,
+              ANTHROPIC_BASE_URL: suite.server.url,
               ANTHROPIC_API_KEY: `write:agent-${i}.txt:agent ${i}|text:ok`,
               CLAUDE_CONFIG_DIR: path.join(s.scratch, "claude"),
             }),

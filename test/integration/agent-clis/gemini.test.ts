@@ -1,57 +1,38 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { geminiPreset } from "../../../src/agent/index.js";
 import { start } from "../../fixtures/model-servers/gemini.js";
-import type { FakeModelServer } from "../../fixtures/model-servers/http.js";
-import {
-  makeSandbox,
-  realCli,
-  runIn,
-  type Sandbox,
-  skipReason,
-  timed,
-  timings,
-  versionOf,
-} from "./helpers.js";
+import { realCli, runIn, skipReason, timed, useCliSuite } from "./helpers.js";
 
 const cli = realCli("gemini");
 
 describe.skipIf(!cli)(
   `Gemini CLI, the real CLI, against a scripted Gemini API${cli ? "" : ` (${skipReason("gemini", "@google/gemini-cli")})`}`,
   () => {
-    let server: FakeModelServer;
-    let sb: Sandbox;
-
-    beforeAll(async () => {
-      process.env.ORCHARD_GEMINI_BIN = cli!;
-      server = await start();
-      timings.push(`gemini ${versionOf(cli!)}`);
+    const suite = useCliSuite({
+      name: "gemini",
+      cli: cli!,
+      start,
+      prepare: async (sb) => {
+        // API-key auth, nothing sent home, and one attempt per request: Gemini's own backoff would
+        // otherwise wait minutes on a 429 before the engine could.
+        await mkdir(path.join(sb.scratch, ".gemini"), { recursive: true });
+        const settings = {
+          security: { auth: { selectedType: "gemini-api-key" } },
+          privacy: { usageStatisticsEnabled: false },
+          telemetry: { enabled: false },
+          general: { maxAttempts: 1 },
+        };
+        await writeFile(path.join(sb.scratch, ".gemini", "settings.json"), JSON.stringify(settings));
+      },
     });
-    afterAll(async () => {
-      await server.close();
-      console.info(timings.join("\n"));
-    });
-    beforeEach(async () => {
-      sb = await makeSandbox();
-      // API-key auth, nothing sent home, and one attempt per request: Gemini's own backoff would
-      // otherwise wait minutes on a 429 before the engine could.
-      await mkdir(path.join(sb.scratch, ".gemini"), { recursive: true });
-      const settings = {
-        security: { auth: { selectedType: "gemini-api-key" } },
-        privacy: { usageStatisticsEnabled: false },
-        telemetry: { enabled: false },
-        general: { maxAttempts: 1 },
-      };
-      await writeFile(path.join(sb.scratch, ".gemini", "settings.json"), JSON.stringify(settings));
-    });
-    afterEach(() => sb.cleanup());
 
     const run = (key: string) =>
       runIn(
-        sb,
+        suite.sb,
         geminiPreset(),
-        { GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_API_KEY: key, GEMINI_CLI_HOME: sb.scratch },
+        { GOOGLE_GEMINI_BASE_URL: suite.server.url, GEMINI_API_KEY: key, GEMINI_CLI_HOME: suite.sb.scratch },
         // Naming the model skips Gemini's routing call.
         { model: "gemini-2.5-pro" },
       );
@@ -61,7 +42,7 @@ describe.skipIf(!cli)(
       timed("gemini write", r);
       expect(r.reason).toBeNull();
       expect(r.ok).toBe(true);
-      expect(await readFile(path.join(sb.repo, "notes/todo.txt"), "utf8")).toBe("- ship it\n");
+      expect(await readFile(path.join(suite.sb.repo, "notes/todo.txt"), "utf8")).toBe("- ship it\n");
       expect(r.report.status).toBe("ok");
       expect(r.report.usage).toMatchObject({
         model: "gemini-2.5-pro",
@@ -70,7 +51,7 @@ describe.skipIf(!cli)(
         outputTokens: 60,
       });
       expect(r.report.usage.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-      const answers = server.requests
+      const answers = suite.server.requests
         .filter((q) => q.path.includes(":streamGenerateContent"))
         .map((q) => q.answer);
       expect(answers).toEqual(["write notes/todo.txt", 'text "Wrote notes/todo.txt."']);

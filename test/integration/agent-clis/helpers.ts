@@ -4,8 +4,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { runAgent } from "../../../src/agent/index.js";
 import type { AgentContext, AgentPreset, AgentRunResult } from "../../../src/agent/types.js";
+import type { FakeModelServer } from "../../fixtures/model-servers/http.js";
 
 /**
  * The real CLIs, installed by `npm ci --prefix test/real-clis`; OpenCode by
@@ -98,3 +100,38 @@ export const timings: string[] = [];
 export const timed = (label: string, r: AgentRunResult) => {
   timings.push(`${label}: ${r.process.durationMs} ms (${r.ok ? "ok" : `failed: ${r.reason}`})`);
 };
+
+export interface CliSuite {
+  server: FakeModelServer;
+  sb: Sandbox;
+}
+
+/**
+ * The set-up every real-CLI suite shares: its preset finds the CLI through ORCHARD_<NAME>_BIN, one scripted
+ * server serves the whole file, each test gets a fresh sandbox (made ready by `prepare`), and the timings
+ * are printed at the end. Call it inside the suite's describe.
+ */
+export function useCliSuite(opts: {
+  name: string;
+  cli: string;
+  start: () => Promise<FakeModelServer>;
+  scratchRoot?: string;
+  prepare?: (sb: Sandbox) => Promise<void>;
+}): CliSuite {
+  const suite = {} as CliSuite;
+  beforeAll(async () => {
+    process.env[`ORCHARD_${opts.name.toUpperCase()}_BIN`] = opts.cli;
+    suite.server = await opts.start();
+    timings.push(`${opts.name} ${versionOf(opts.cli)}`);
+  });
+  afterAll(async () => {
+    await suite.server.close();
+    console.info(timings.join("\n"));
+  });
+  beforeEach(async () => {
+    suite.sb = await makeSandbox(opts.scratchRoot);
+    await opts.prepare?.(suite.sb);
+  });
+  afterEach(() => suite.sb.cleanup());
+  return suite;
+}

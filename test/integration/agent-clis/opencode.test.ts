@@ -1,41 +1,20 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { opencodePreset } from "../../../src/agent/index.js";
 import { start } from "../../fixtures/model-servers/anthropic-messages.js";
-import type { FakeModelServer } from "../../fixtures/model-servers/http.js";
-import {
-  makeSandbox,
-  realCli,
-  runIn,
-  type Sandbox,
-  skipReason,
-  timed,
-  timings,
-  versionOf,
-} from "./helpers.js";
+import { realCli, runIn, skipReason, timed, useCliSuite } from "./helpers.js";
 
 const cli = realCli("opencode");
 
 describe.skipIf(!cli)(
   `OpenCode, the real CLI, against a scripted Messages API${cli ? "" : ` (${skipReason("opencode", "opencode-ai")})`}`,
   () => {
-    let server: FakeModelServer;
-    let sb: Sandbox;
-
-    beforeAll(async () => {
-      process.env.ORCHARD_OPENCODE_BIN = cli!;
-      server = await start();
-      timings.push(`opencode ${versionOf(cli!)}`);
+    const suite = useCliSuite({
+      name: "opencode",
+      cli: cli!,
+      start,
     });
-    afterAll(async () => {
-      await server.close();
-      console.info(timings.join("\n"));
-    });
-    beforeEach(async () => {
-      sb = await makeSandbox();
-    });
-    afterEach(() => sb.cleanup());
 
     // OpenCode's Anthropic provider pointed at the fake; the key is read from the environment by name.
     const run = (key: string) => {
@@ -43,12 +22,12 @@ describe.skipIf(!cli)(
         autoupdate: false,
         share: "disabled",
         provider: {
-          anthropic: { options: { baseURL: `${server.url}/v1`, apiKey: "{env:FAKE_ANTHROPIC_KEY}" } },
+          anthropic: { options: { baseURL: `${suite.server.url}/v1`, apiKey: "{env:FAKE_ANTHROPIC_KEY}" } },
         },
       };
-      const home = sb.scratch;
+      const home = suite.sb.scratch;
       return runIn(
-        sb,
+        suite.sb,
         opencodePreset(),
         {
           FAKE_ANTHROPIC_KEY: key,
@@ -70,7 +49,7 @@ describe.skipIf(!cli)(
       timed("opencode write", r);
       expect(r.reason).toBeNull();
       expect(r.ok).toBe(true);
-      expect(await readFile(path.join(sb.repo, "hello.txt"), "utf8")).toBe("hello from opencode\n");
+      expect(await readFile(path.join(suite.sb.repo, "hello.txt"), "utf8")).toBe("hello from opencode\n");
       expect(r.report.usage).toMatchObject({ turns: 2, inputTokens: 2000, outputTokens: 200 });
       expect(r.report.usage.sessionId).toMatch(/^ses_/);
       expect(r.report.usage.costUsd).toBeCloseTo(2000 * 3e-6 + 200 * 15e-6, 6);
