@@ -33,13 +33,15 @@ Change line 1.
 Change line 1 too.
 `;
 
+/** Each task rewrites line 1 of shared.txt with its own id: two such tasks conflict when merged. */
+const editLineAgent = `node ${join(AGENT_FIXTURES, "edit-line.mjs")} shared.txt 1 "edited by {task_id}"`;
+
 describe("engine", () => {
   it("re-runs a task on the new head when its merge conflicts, and lands it (file guard off)", async () => {
     const r = await repo({ "shared.txt": "original\nline 2\n", "README.md": "x\n" });
-    const agent = `node ${join(AGENT_FIXTURES, "edit-line.mjs")} shared.txt 1 "edited by {task_id}"`;
     const { result, events } = await runPlan(r.dir, twoTasksSameFile, {
       agent: "command",
-      agentCommand: agent,
+      agentCommand: editLineAgent,
       workers: 2,
       fileGuard: false,
     });
@@ -53,10 +55,9 @@ describe("engine", () => {
 
   it("with the file guard on, tasks naming the same file run one after the other and never conflict", async () => {
     const r = await repo({ "shared.txt": "original\n", "README.md": "x\n" });
-    const agent = `node ${join(AGENT_FIXTURES, "edit-line.mjs")} shared.txt 1 "edited by {task_id}"`;
     const { result, events } = await runPlan(r.dir, twoTasksSameFile, {
       agent: "command",
-      agentCommand: agent,
+      agentCommand: editLineAgent,
       workers: 2,
     });
     expect(result.status).toBe("succeeded");
@@ -69,10 +70,9 @@ describe("engine", () => {
 
   it("with --on-conflict fail, the conflicting task fails with the files named", async () => {
     const r = await repo({ "shared.txt": "original\n", "README.md": "x\n" });
-    const agent = `node ${join(AGENT_FIXTURES, "edit-line.mjs")} shared.txt 1 "edited by {task_id}"`;
     const { result } = await runPlan(r.dir, twoTasksSameFile, {
       agent: "command",
-      agentCommand: agent,
+      agentCommand: editLineAgent,
       workers: 2,
       fileGuard: false,
       onConflict: "fail",
@@ -358,7 +358,11 @@ describe("--into", () => {
   it("fast-forwards a branch that has not moved to the integration result", async () => {
     const r = await repo();
     await r.git(["branch", "release"]);
-    const { result } = await runPlan(r.dir, plan, { agent: "command", agentCommand: agent, into: "release" });
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: editLineAgent,
+      into: "release",
+    });
     expect(result.into).toMatchObject({ branch: "release", updated: true });
     expect((await r.git(["rev-parse", "release"])).trim()).toBe(result.integrationHead);
   });
@@ -366,7 +370,11 @@ describe("--into", () => {
   it("leaves a checked-out branch alone and says how to merge it", async () => {
     const r = await repo();
     const before = await snapshotCheckout(r.dir);
-    const { result } = await runPlan(r.dir, plan, { agent: "command", agentCommand: agent, into: "main" });
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: editLineAgent,
+      into: "main",
+    });
     expect(result.into).toMatchObject({ branch: "main", updated: false });
     expect(result.into?.message).toMatch(/checked out .*git merge --ff-only/);
     expect(await snapshotCheckout(r.dir)).toEqual(before);
