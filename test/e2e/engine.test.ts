@@ -360,7 +360,7 @@ describe("--into", () => {
     await r.git(["branch", "release"]);
     const { result } = await runPlan(r.dir, plan, {
       agent: "command",
-      agentCommand: editLineAgent,
+      agentCommand: agent,
       into: "release",
     });
     expect(result.into).toMatchObject({ branch: "release", updated: true });
@@ -372,7 +372,7 @@ describe("--into", () => {
     const before = await snapshotCheckout(r.dir);
     const { result } = await runPlan(r.dir, plan, {
       agent: "command",
-      agentCommand: editLineAgent,
+      agentCommand: agent,
       into: "main",
     });
     expect(result.into).toMatchObject({ branch: "main", updated: false });
