@@ -73,6 +73,8 @@ export class WorktreePool {
   private readonly waiters: Waiter[] = [];
   private commonDir = "";
   private initialized = false;
+  /** Serializes the start of acquire so that waiters queue in call order. */
+  private gate: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(opts: WorktreePoolOptions) {
@@ -110,9 +112,20 @@ export class WorktreePool {
     this.assertUsable();
     const started = performance.now();
     const short = normalizeBranch(branch);
-    const sha = FULL_SHA.test(base) ? base : await resolveCommit(this.git, base);
-    await this.waitForBranch(short);
-    const { entry, create } = this.claim(sha, this.waiters.length) ?? (await this.enqueue(sha));
+    // Acquirers take their place in the queue in the order they called, whatever order their commit
+    // lookups finish in (git runs on several spawner threads): the lookup happens behind a gate.
+    const turn = this.gate.then(async () => {
+      const sha = FULL_SHA.test(base) ? base : await resolveCommit(this.git, base);
+      await this.waitForBranch(short);
+      const claimed = this.claim(sha, this.waiters.length);
+      return { sha, claimed: claimed ? Promise.resolve(claimed) : this.enqueue(sha) };
+    });
+    this.gate = turn.then(
+      () => {},
+      () => {},
+    );
+    const { sha, claimed } = await turn;
+    const { entry, create } = await claimed;
     try {
       if (create) {
         await addSlotWorktree(this.git, entry.dir, sha);

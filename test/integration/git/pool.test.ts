@@ -150,6 +150,27 @@ describe("WorktreePool", () => {
     expect(order).toEqual(["2", "3"]);
   });
 
+  it("queues acquirers in call order even when an earlier one must first look its commit up", async () => {
+    await makePool(1);
+    const first = await pool.acquire(repo.head, "orchard/r/tasks/1");
+    const order: string[] = [];
+    const track = async (name: string, slot: Promise<Slot>) => {
+      const resolved = await slot;
+      order.push(name);
+      return resolved;
+    };
+    // "main" needs a rev-parse; the full sha of the third does not and would otherwise queue first.
+    const second = track("2", pool.acquire("main", "orchard/r/tasks/2"));
+    const third = track("3", pool.acquire(repo.head, "orchard/r/tasks/3"));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    pool.release(first);
+    const s2 = await second;
+    expect(order).toEqual(["2"]);
+    pool.release(s2);
+    await third;
+    expect(order).toEqual(["2", "3"]);
+  });
+
   it("never hands one slot to two acquirers", async () => {
     await makePool(3);
     const held = new Set<string>();
