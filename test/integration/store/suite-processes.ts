@@ -14,27 +14,39 @@ interface LoopCounts {
   tasks: string[];
 }
 
-function runClaimLoop(location: StoreLocation, runId: string, workers: number): Promise<LoopCounts> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", CLAIM_LOOP, JSON.stringify(location), runId, String(workers)],
-      { stdio: ["ignore", "pipe", "pipe"], timeout: 100_000 },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d;
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d;
-    });
+interface ClaimLoop {
+  ready: Promise<void>;
+  go(): void;
+  done: Promise<LoopCounts>;
+}
+
+function startClaimLoop(location: StoreLocation, runId: string, workers: number): ClaimLoop {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", CLAIM_LOOP, JSON.stringify(location), runId, String(workers)],
+    { stdio: ["pipe", "pipe", "pipe"], timeout: 100_000 },
+  );
+  let out = "";
+  let err = "";
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  child.stdout.on("data", (d: Buffer) => {
+    out += d;
+    if (out.startsWith("ready\n")) markReady();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    err += d;
+  });
+  const done = new Promise<LoopCounts>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (code !== 0) reject(new Error(`claim-loop exited ${code ?? signal}: ${err}`));
-      else resolve(JSON.parse(out.trim()) as LoopCounts);
+      else resolve(JSON.parse(out.slice("ready\n".length).trim()) as LoopCounts);
     });
   });
+  return { ready, go: () => child.stdin.end("go\n"), done };
 }
 
 /** Exactly-once across real processes: 4 processes × 4 async workers drain one run. */
@@ -43,9 +55,10 @@ export function processSuite(get: GetStore, target: () => ConformanceTarget): vo
     const store = get();
     const TASKS = 3000;
     const runId = await queuedRun(store, { tasks: TASKS, maxAttempts: 3 });
-    const results = await Promise.all(
-      Array.from({ length: 4 }, () => runClaimLoop(target().location, runId, 4)),
-    );
+    const loops = Array.from({ length: 4 }, () => startClaimLoop(target().location, runId, 4));
+    await Promise.all(loops.map((l) => l.ready));
+    for (const l of loops) l.go();
+    const results = await Promise.all(loops.map((l) => l.done));
 
     const finished = results.reduce((n, r) => n + r.finished, 0);
     const rejected = results.reduce((n, r) => n + r.rejected, 0);
