@@ -6,7 +6,15 @@ import { join } from "node:path";
 import { getPreset } from "../agent/index.js";
 import type { AgentPreset } from "../agent/types.js";
 import { OrchardError } from "../errors.js";
-import { ensureRepo, excludeOrchardDir, Git, resolveCommit, updateRef, WorktreePool } from "../git/index.js";
+import {
+  ensureRepo,
+  excludeOrchardDir,
+  Git,
+  prefetchIdentity,
+  resolveCommit,
+  updateRef,
+  WorktreePool,
+} from "../git/index.js";
 import { planGraph } from "../plan/index.js";
 import type { Plan, PlanTask } from "../plan/types.js";
 import { openStore, sqliteStorePath } from "../store/index.js";
@@ -71,20 +79,24 @@ export async function startRun(
   input: { repo: string; plan: Plan; planPath?: string | null; options?: RunOptionsInput; base?: string },
   deps: EngineDeps = {},
 ): Promise<RunHandle> {
-  const repo = await ensureRepo(input.repo);
   const options = normalizeOptions(input.options ?? {});
   const presets = resolvePresets(input.plan, options);
+  // Each git process costs milliseconds on the way to the first agent: what can overlap, does.
+  const baseName = input.base ?? "HEAD";
+  const [repo, baseCommit] = await Promise.all([
+    ensureRepo(input.repo),
+    resolveCommit(new Git(input.repo), baseName).catch(async () => {
+      await ensureRepo(input.repo); // not a repository at all: that error says more
+      throw new OrchardError(
+        "REPO_INVALID",
+        `cannot resolve base ${baseName} in ${input.repo}: is there a commit?`,
+      );
+    }),
+  ]);
   const git = new Git(repo);
-  const baseCommit = await resolveCommit(git, input.base ?? "HEAD").catch(() => {
-    throw new OrchardError(
-      "REPO_INVALID",
-      `cannot resolve base ${input.base ?? "HEAD"} in ${repo}: is there a commit?`,
-    );
-  });
   const store = deps.store ?? (await openRepoStore(repo));
   const runId = newRunId();
   const branch = integrationBranch(runId);
-  await updateRef(git, headsRef(branch), baseCommit, null);
   const presatisfied = presatisfiedTasks(input.plan, options);
   const record: NewRun = {
     id: runId,
@@ -113,8 +125,9 @@ export async function startRun(
       };
     }),
   };
-  await store.createRun(record);
+  const created = Promise.all([updateRef(git, headsRef(branch), baseCommit, null), store.createRun(record)]);
   return launch({
+    created,
     repo,
     git,
     store,
@@ -152,6 +165,7 @@ export async function resumeRun(
   const presets = resolvePresets(plan, options);
   await store.requeueInterrupted(run.id);
   return launch({
+    created: Promise.resolve(),
     repo,
     git: new Git(repo),
     store,
@@ -206,6 +220,8 @@ function deadHere(w: { host: string; pid: number }): boolean {
 }
 
 interface LaunchInput {
+  /** The run's record and integration branch being written; launch waits for it after starting the pool. */
+  created: Promise<unknown>;
   repo: string;
   git: Git;
   store: Store;
@@ -220,17 +236,21 @@ interface LaunchInput {
 
 async function launch(input: LaunchInput): Promise<RunHandle> {
   const { repo, git, store, runId, plan, options } = input;
-  const bus = input.deps.bus ?? new EventBus();
-  const persisting = persistEvents(bus, store, runId);
   const pool = new WorktreePool({
     git,
     maxSlots: options.slots,
     ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}),
   });
-  await pool.init();
+  const poolReady = pool.init();
+  // Looked up now, while nothing waits on it, rather than at the first commit.
+  void prefetchIdentity(git);
+  const bus = input.deps.bus ?? new EventBus();
   const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
   const runDir = join(repo, ".orchard", "runs", runId);
-  await mkdir(runDir, { recursive: true });
+  const ready = await Promise.allSettled([input.created, poolReady, mkdir(runDir, { recursive: true })]);
+  const failed = ready.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const persisting = persistEvents(bus, store, runId);
   const killer = new AbortController();
   // Every running attempt listens on it: past 10 workers Node warned of a leak that is not one.
   setMaxListeners(0, killer.signal);

@@ -2,6 +2,8 @@ import { classifyGitError, GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { fallbackIdentityEnv } from "./identity.js";
 import { headCommit } from "./refs.js";
+import { repoLayout } from "./repo.js";
+import { headFromFiles } from "./slot-ops.js";
 
 export interface CommitAllOptions {
   /** The commit the slot started from; decides whether anything happened at all. */
@@ -39,10 +41,12 @@ export async function commitAll(
   message: string,
   opts: CommitAllOptions,
 ): Promise<CommitAllResult> {
-  // Three git processes in the common case (add, commit, rev-parse): each spawn blocks Node's event
-  // loop for its fork, and commits are on every task's path (docs/benchmarks.md).
+  // Two git processes in the common case (add, commit): commits are on every task's path, and each
+  // process costs milliseconds (docs/benchmarks.md). HEAD is read from the ref files where it can be.
+  const { commonDir } = await repoLayout(git);
   await git.run(["add", "-A"], { cwd });
-  const env = await fallbackIdentityEnv(git, cwd);
+  const before = await headFromFiles(cwd, commonDir);
+  const env = await fallbackIdentityEnv(git);
   const commit = async (allowEmpty: boolean) => {
     const args = [...NO_HOOKS, "commit", "-q", "--no-verify", "-F", "-"];
     if (allowEmpty) args.push("--allow-empty");
@@ -59,8 +63,15 @@ export async function commitAll(
     });
   };
   let committedNow = await commit(false);
-  if (!committedNow && opts.allowEmpty && (await headCommit(git, cwd)) === opts.since) {
-    committedNow = await commit(true);
+  let emptyCommit = false;
+  if (!committedNow && opts.allowEmpty && (before ?? (await headCommit(git, cwd))) === opts.since) {
+    committedNow = emptyCommit = await commit(true);
+  }
+  if (before === opts.since) {
+    // The agent made no commits of its own: what Orchard committed (or not) is the whole story.
+    if (!committedNow) return { commit: null, changed: false, committedNow };
+    const after = await headFromFiles(cwd, commonDir);
+    if (after !== null && after !== before) return { commit: after, changed: !emptyCommit, committedNow };
   }
   const { stdout } = await git.run(["rev-parse", "HEAD", "HEAD^{tree}", `${opts.since}^{tree}`], {
     cwd,

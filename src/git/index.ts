@@ -14,7 +14,7 @@ export {
   type RunOptions,
   type RunResult,
 } from "./git.js";
-export { ORCHARD_IDENTITY } from "./identity.js";
+export { ORCHARD_IDENTITY, prefetchIdentity } from "./identity.js";
 export { type MeasureResult, measureSlotReady } from "./measure.js";
 export {
   commitTree,

@@ -21,7 +21,7 @@ export interface RecoveredPool {
 
 /**
  * Start-up recovery, run when nothing of ours is running: forget worktrees whose directories are gone
- * (`worktree prune`), drop stale orchard ref locks, remove anything in the pool directory that is not a
+ * (`worktree prune`, when `worktree list` shows any), drop stale orchard ref locks, remove anything in the pool directory that is not a
  * registered slot worktree, and report the slots that are. Their index.lock and half-done merges are
  * cleared by the reset that follows.
  */
@@ -29,11 +29,15 @@ export async function recoverPool(git: Git, toplevel: string, dir: string): Prom
   const poolDir = await preparePoolDir(dir);
   await assertSafePoolDir(git, toplevel, poolDir);
   await excludeFromStatus(git, toplevel, poolDir);
-  await pruneWorktrees(git);
   await removeStaleOrchardRefLocks(git);
-
+  // `worktree list` marks worktrees whose directories are gone as prunable: prune only then.
+  const listed = await worktreeList(git);
+  if (listed.some((wt) => wt.prunable !== null)) await pruneWorktrees(git);
   const registered = new Set(
-    (await worktreeList(git)).map((wt) => wt.path).filter((path) => isInside(poolDir, path)),
+    listed
+      .filter((wt) => wt.prunable === null)
+      .map((wt) => wt.path)
+      .filter((path) => isInside(poolDir, path)),
   );
   const slotIndexes: number[] = [];
   for (const name of await readdir(poolDir)) {

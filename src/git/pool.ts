@@ -7,7 +7,7 @@ import type { Git } from "./git.js";
 import { DEFAULT_POOL_DIR } from "./pool-dir.js";
 import { recoverPool } from "./pool-recover.js";
 import { resolveCommit } from "./refs.js";
-import { commonGitDir, ensureRepo } from "./repo.js";
+import { repoLayout } from "./repo.js";
 import {
   normalizeBranch,
   PORTS_PER_SLOT,
@@ -17,7 +17,15 @@ import {
   type SlotState,
   slotName,
 } from "./slot.js";
-import { handOffClean, handOffMoved, moveSlot, resetSlot } from "./slot-ops.js";
+import {
+  cleanMark,
+  handOffClean,
+  handOffMoved,
+  markClean,
+  moveSlot,
+  resetSlot,
+  unmarkClean,
+} from "./slot-ops.js";
 import { addSlotWorktree, rebuildSlot } from "./slot-rebuild.js";
 
 export interface WorktreePoolOptions {
@@ -92,18 +100,22 @@ export class WorktreePool {
 
   /**
    * Prepares the pool directory, recovers from a crash (prune, stale locks, stray directories) and
-   * adopts existing `wt-N` worktrees; they are reset in the background before they are handed out.
+   * adopts existing `wt-N` worktrees. A slot whose clean mark (written by the reset after its last task)
+   * matches its HEAD is free at once; any other is reset in the background before it is handed out.
    */
   async init(): Promise<void> {
     if (this.initialized) return;
-    const top = await ensureRepo(this.git.repoDir);
-    const recovered = await recoverPool(this.git, top, this.dir);
+    const layout = await repoLayout(this.git);
+    const recovered = await recoverPool(this.git, layout.toplevel, this.dir);
     this.dir = recovered.poolDir;
-    this.commonDir = await realpath(await commonGitDir(this.git));
-    for (const index of recovered.slotIndexes) {
-      const entry = this.newEntry(index, "resetting");
-      entry.work = this.resetInBackground(entry);
-    }
+    this.commonDir = await realpath(layout.commonDir);
+    const adopted = recovered.slotIndexes.map((index) => this.newEntry(index, "resetting"));
+    const marks = await Promise.all(adopted.map((entry) => cleanMark(entry.dir)));
+    adopted.forEach((entry, i) => {
+      const at = marks[i] ?? null;
+      if (at !== null) Object.assign(entry, { state: "free", cleanAt: at });
+      else entry.work = this.resetInBackground(entry);
+    });
     this.initialized = true;
   }
 
@@ -132,9 +144,13 @@ export class WorktreePool {
         entry.cleanAt = sha;
         this.emit({ type: "slot:created", slotId: slotName(entry.index), ms: performance.now() - started });
       }
-      if (entry.cleanAt === sha) {
-        await handOffClean(this.git, { dir: entry.dir, commonDir: this.commonDir, cleanAt: sha }, short, sha);
-      } else await handOffMoved(this.git, entry.dir, short, sha);
+      // The mark goes before the agent can touch a file: a crash from here on means "reset me".
+      const unmarked = unmarkClean(entry.dir);
+      const handedOff =
+        entry.cleanAt === sha
+          ? handOffClean(this.git, { dir: entry.dir, commonDir: this.commonDir, cleanAt: sha }, short, sha)
+          : handOffMoved(this.git, entry.dir, short, sha);
+      await Promise.all([unmarked, handedOff]);
     } catch (error) {
       this.recoverFailedHandOff(entry, create);
       throw error;
@@ -145,20 +161,24 @@ export class WorktreePool {
     return slot;
   }
 
-  /** Returns a slot at once; it is reset (detached, clean at its HEAD) in the background. */
+  /**
+   * Returns a slot at once; it is reset in the background, detached and clean at the base it was leased
+   * at: the next task of the same batch (or the next run from an unmoved branch) starts from there, and
+   * its hand-off is then two ref commands instead of a checkout.
+   */
   release(slot: Slot): void {
     const entry = this.entries.get(slot.index);
     if (entry?.state !== "busy" || entry.branch !== slot.branch) {
       throw new Error(`slot ${slot.id} is not leased on ${slot.branch}`);
     }
     entry.state = "resetting";
-    entry.work = this.resetInBackground(entry);
+    entry.work = this.resetInBackground(entry, entry.base ?? undefined);
   }
 
   /** Makes `n` slots (at most maxSlots) free and clean at `base`, creating them if needed. */
   async prewarm(n: number, base: string): Promise<void> {
     this.assertUsable();
-    const sha = await resolveCommit(this.git, base);
+    const sha = FULL_SHA.test(base) ? base : await resolveCommit(this.git, base);
     await this.settled();
     const target = Math.min(n, this.maxSlots);
     const jobs: Promise<void>[] = [];
@@ -260,10 +280,10 @@ export class WorktreePool {
 
   // ── background work ─────────────────────────────────────────────────────────────────────────────
 
-  private resetInBackground(entry: Entry): Promise<void> {
+  private resetInBackground(entry: Entry, target?: string): Promise<void> {
     const started = performance.now();
     return this.background(entry, async () => {
-      entry.cleanAt = await resetSlot(this.git, entry.dir);
+      entry.cleanAt = await resetSlot(this.git, entry.dir, target);
       this.emit({ type: "slot:reset", slotId: slotName(entry.index), ms: performance.now() - started });
     });
   }
@@ -286,6 +306,8 @@ export class WorktreePool {
           return;
         }
       }
+      // Without its mark the slot is only reset again by the next pool that adopts it: no harm done.
+      if (entry.cleanAt !== null) await markClean(entry.dir, entry.cleanAt).catch(() => undefined);
       Object.assign(entry, { state: "free", branch: null, base: null, reason: null });
     };
     const work = run().finally(() => {

@@ -8,31 +8,64 @@ const READ = { readOnly: true } as const;
 
 /** The top-level directory of the work tree containing `dir`; GitError NOT_A_REPO otherwise. */
 export async function ensureRepo(dir: string): Promise<string> {
-  let failure: GitError;
   try {
-    const { stdout } = await new Git(dir).run(["rev-parse", "--show-toplevel"], READ);
-    if (stdout.trim() !== "") return stdout.trim();
-    failure = new GitError({ code: "NOT_A_REPO", args: [], exitCode: 0, stderr: "bare repository" });
+    return (await repoLayout(new Git(dir))).toplevel;
   } catch (error) {
     // A missing directory, a bare repository and "not a git repository" all mean the same to the user.
     if (!isGitError(error) || error.code === "TIMEOUT") throw error;
-    failure = error;
+    throw new GitError({
+      code: "NOT_A_REPO",
+      args: ["rev-parse", "--show-toplevel"],
+      exitCode: error.exitCode,
+      stderr: error.stderr,
+      message: `${dir} is not inside a git work tree: run Orchard from a git repository (git init, or cd into one).`,
+    });
   }
-  throw new GitError({
-    code: "NOT_A_REPO",
-    args: ["rev-parse", "--show-toplevel"],
-    exitCode: failure.exitCode,
-    stderr: failure.stderr,
-    message: `${dir} is not inside a git work tree: run Orchard from a git repository (git init, or cd into one).`,
-  });
 }
 
 /** The shared .git directory (absolute), the same for the main checkout and every worktree. */
 export async function commonGitDir(git: Git, cwd?: string): Promise<string> {
-  const base = cwd ?? git.repoDir;
-  const { stdout } = await git.run(["rev-parse", "--git-common-dir"], { ...READ, cwd: base });
+  if (cwd === undefined || cwd === git.repoDir) return (await repoLayout(git)).commonDir;
+  const { stdout } = await git.run(["rev-parse", "--git-common-dir"], { ...READ, cwd });
   const dir = stdout.trim();
-  return isAbsolute(dir) ? dir : resolve(base, dir);
+  return isAbsolute(dir) ? dir : resolve(cwd, dir);
+}
+
+export interface RepoLayout {
+  /** Top level of the work tree `git.repoDir` lies in. */
+  toplevel: string;
+  /** The shared .git directory, absolute. */
+  commonDir: string;
+}
+
+/** By directory asked about and by top level: where a work tree's repository lives does not change. */
+const layouts = new Map<string, Promise<RepoLayout>>();
+
+/**
+ * Where the repository of `git.repoDir` lives, asked once per directory in one process: a run start used
+ * to ask for the same two paths five times over (docs/benchmarks.md).
+ */
+export function repoLayout(git: Git): Promise<RepoLayout> {
+  const key = git.repoDir;
+  let layout = layouts.get(key);
+  if (!layout) {
+    layout = git.run(["rev-parse", "--show-toplevel", "--git-common-dir"], READ).then(({ stdout }) => {
+      const [toplevel = "", common = ""] = stdout.trim().split("\n");
+      if (toplevel === "" || common === "") {
+        throw new GitError({ code: "NOT_A_REPO", args: [], exitCode: 0, stderr: "bare repository" });
+      }
+      return { toplevel, commonDir: isAbsolute(common) ? common : resolve(key, common) };
+    });
+    layouts.set(key, layout);
+    const settled = layout;
+    settled.then(
+      (found) => {
+        if (!layouts.has(found.toplevel)) layouts.set(found.toplevel, settled);
+      },
+      () => layouts.delete(key),
+    );
+  }
+  return layout;
 }
 
 /** The per-worktree git directory (absolute): where index, HEAD and index.lock of `cwd` live. */

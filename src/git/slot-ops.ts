@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, realpath, rm } from "node:fs/promises";
+import { readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { branchCheckedOutElsewhere } from "./checked-out.js";
 import { GitError } from "./errors.js";
@@ -83,12 +83,12 @@ export async function handOffMoved(git: Git, dir: string, branch: string, base: 
 }
 
 /**
- * Brings a used slot back to HEAD's tree, clean and detached (so its branch can be moved or deleted),
- * keeping ignored files such as node_modules. Returns the commit it is clean at.
+ * Brings a used slot back to `target`'s tree (HEAD's when not given), clean and detached (so its branch
+ * can be moved or deleted), keeping ignored files such as node_modules. Returns the commit it is clean at.
  * `-ff` also removes nested repositories an agent may have cloned; `checkout -f` drops merge and
  * cherry-pick state itself, rebase and sequencer state need their own --quit.
  */
-export async function resetSlot(git: Git, dir: string): Promise<string> {
+export async function resetSlot(git: Git, dir: string, target?: string): Promise<string> {
   const gitDir = await slotGitDir(dir);
   await removeStaleLocks(gitDir);
   if (existsSync(join(gitDir, "rebase-merge")) || existsSync(join(gitDir, "rebase-apply"))) {
@@ -97,8 +97,9 @@ export async function resetSlot(git: Git, dir: string): Promise<string> {
   if (existsSync(join(gitDir, "sequencer"))) {
     await git.run(["cherry-pick", "--quit"], inSlot(dir));
   }
-  await git.run(["checkout", "-q", "-f", "--detach"], inSlot(dir));
+  await git.run(["checkout", "-q", "-f", "--detach", ...(target ? [target] : [])], inSlot(dir));
   await git.run(["clean", "-ffdq"], inSlot(dir));
+  if (target && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(target)) return target;
   // A detached HEAD file holds the commit itself: reading it saves a git process on every release.
   const head = (await readFile(join(gitDir, "HEAD"), "utf8").catch(() => "")).trim();
   if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head)) return head;
@@ -110,4 +111,59 @@ export async function resetSlot(git: Git, dir: string): Promise<string> {
 export async function moveSlot(git: Git, dir: string, base: string): Promise<void> {
   await git.run(["checkout", "-q", "-f", "--detach", base], inSlot(dir));
   await git.run(["clean", "-ffdq"], inSlot(dir));
+}
+
+/** Written into a slot's git dir after a reset left it clean; removed before the slot is handed out. */
+const CLEAN_MARK = "orchard-clean";
+
+/** Records that the slot is clean and detached at `commit`, for the next pool that adopts it. */
+export async function markClean(dir: string, commit: string): Promise<void> {
+  await writeFile(join(await slotGitDir(dir), CLEAN_MARK), `${commit}\n`);
+}
+
+/** Forgets the mark: from here on the slot holds a task's work until a reset marks it again. */
+export async function unmarkClean(dir: string): Promise<void> {
+  await rm(join(await slotGitDir(dir), CLEAN_MARK), { force: true });
+}
+
+/**
+ * The commit an adopted slot is known to be clean at: its mark, written by the reset after its last
+ * task, names the commit its detached HEAD holds. Null when there is no mark (a crash mid-task, a slot
+ * of an older Orchard) or they disagree: such a slot is reset before use.
+ */
+export async function cleanMark(dir: string): Promise<string | null> {
+  const gitDir = await slotGitDir(dir).catch(() => null);
+  if (gitDir === null) return null;
+  const [mark = "", head = ""] = await Promise.all(
+    [CLEAN_MARK, "HEAD"].map((name) =>
+      readFile(join(gitDir, name), "utf8").then(
+        (text) => text.trim(),
+        () => "",
+      ),
+    ),
+  );
+  return mark !== "" && mark === head && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(mark) ? mark : null;
+}
+
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * The commit HEAD of the worktree at `dir` points to, read from its HEAD file and, for a branch, the
+ * loose ref under `commonDir`: a git process saved on every commit. Null whenever the files do not say
+ * plainly (packed or reftable refs, a symbolic chain): the caller asks git then.
+ */
+export async function headFromFiles(dir: string, commonDir: string): Promise<string | null> {
+  const read = (path: string) =>
+    readFile(path, "utf8").then(
+      (text) => text.trim(),
+      () => "",
+    );
+  const gitDir = await slotGitDir(dir).catch(() => null);
+  if (gitDir === null) return null;
+  const head = await read(join(gitDir, "HEAD"));
+  if (SHA.test(head)) return head;
+  const ref = /^ref: (refs\/heads\/\S+)$/.exec(head)?.[1];
+  if (!ref || ref.split("/").includes("..")) return null;
+  const commit = await read(join(commonDir, ref));
+  return SHA.test(commit) ? commit : null;
 }

@@ -65,6 +65,40 @@ describe("WorktreePool.init after a crash", () => {
     await pool.destroy();
   });
 
+  it("adopts a slot its last reset marked clean without resetting it again; a slot left mid-task is reset", async () => {
+    const before = new WorktreePool({ git: new Git(repo.dir), maxSlots: 2 });
+    await before.init();
+    const [one, two] = await Promise.all([
+      before.acquire("main", "orchard/r/tasks/1"),
+      before.acquire("main", "orchard/r/tasks/2"),
+    ]);
+    const [s1, s2] = one.id === "wt-1" ? [one, two] : [two, one];
+    await writeFile(join(s1.dir, "done.txt"), "released\n");
+    before.release(s1);
+    await before.settled();
+    // wt-2 is "crashed": dirty and never released.
+    await writeFile(join(s2.dir, "src/a.ts"), "half-written\n");
+
+    const pool = new WorktreePool({ git: new Git(repo.dir), maxSlots: 2 });
+    await pool.init();
+    // No settled(): the marked slot is free at once, the other is still being reset.
+    expect(pool.slots().map((s) => [s.id, s.state, s.cleanAt])).toEqual([
+      ["wt-1", "free", repo.head],
+      ["wt-2", "resetting", null],
+    ]);
+    await pool.settled();
+    expect(await rawGit(s2.dir, ["status", "--porcelain", "--untracked-files=all"])).toBe("");
+    // Leasing a slot removes its mark: a crash while it is busy leaves it to be reset.
+    const slot = await pool.acquire("main", "orchard/r/tasks/3");
+    await writeFile(join(slot.dir, "src/a.ts"), "agent was here\n");
+    const after = new WorktreePool({ git: new Git(repo.dir), maxSlots: 2 });
+    await after.init();
+    expect(after.slots().find((s) => s.id === slot.id)?.state).toBe("resetting");
+    await after.settled();
+    expect(await rawGit(slot.dir, ["status", "--porcelain", "--untracked-files=all"])).toBe("");
+    await after.destroy();
+  });
+
   it("excludes .orchard/ through .git/info/exclude, once", async () => {
     for (let i = 0; i < 2; i++) await new WorktreePool({ git: new Git(repo.dir) }).init();
     const exclude = await readFile(join(repo.dir, ".git", "info", "exclude"), "utf8");

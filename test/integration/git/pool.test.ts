@@ -110,7 +110,10 @@ describe("WorktreePool", () => {
     await pool.settled();
     expect((await repo.git(["rev-parse", "orchard/r/tasks/1"])).trim()).toBe(commit);
     expect(await branchOf(slot.dir)).toBe("detached");
-    expect(pool.slots()[0]).toMatchObject({ state: "free", cleanAt: commit });
+    // The slot itself goes back to the base it was leased at, ready for the next task of that base.
+    expect(pool.slots()[0]).toMatchObject({ state: "free", cleanAt: repo.head });
+    expect(await head(slot.dir)).toBe(repo.head);
+    expect(existsSync(join(slot.dir, "done.txt"))).toBe(false);
   });
 
   it("moves a free slot to another base", async () => {
