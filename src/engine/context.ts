@@ -22,6 +22,11 @@ export interface RunContext {
   /** Tasks skipped at creation (completed in the plan, outside the batch range): they count as done. */
   presatisfied: ReadonlySet<string>;
   landingOrder: readonly string[];
+  /**
+   * Resolves once the integration branch exists. A new run creates it next to its first agents (it is
+   * needed only by the first merge), after the pool's recovery has cleared stale ref locks.
+   */
+  integrationReady: Promise<void>;
   /** `<repo>/.orchard/runs/<run-id>`: prompts and logs. */
   runDir: string;
   /** Identifies this process as a lock owner. */

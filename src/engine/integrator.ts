@@ -13,6 +13,7 @@ const LOCK_TTL_MS = 120_000;
  */
 export async function integrate(ctx: RunContext): Promise<number> {
   const { store, runId } = ctx;
+  await ctx.integrationReady;
   const lock = `integrate:${runId}`;
   if (!(await store.tryLock(lock, ctx.owner, LOCK_TTL_MS))) return 0;
   let landed = 0;

@@ -125,9 +125,10 @@ export async function startRun(
       };
     }),
   };
-  const created = Promise.all([updateRef(git, headsRef(branch), baseCommit, null), store.createRun(record)]);
+  await store.createRun(record);
   return launch({
-    created,
+    // After the pool's recovery (which clears stale locks under refs/heads/orchard/), never during it.
+    createIntegrationRef: () => updateRef(git, headsRef(branch), baseCommit, null),
     repo,
     git,
     store,
@@ -165,7 +166,6 @@ export async function resumeRun(
   const presets = resolvePresets(plan, options);
   await store.requeueInterrupted(run.id);
   return launch({
-    created: Promise.resolve(),
     repo,
     git: new Git(repo),
     store,
@@ -220,8 +220,8 @@ function deadHere(w: { host: string; pid: number }): boolean {
 }
 
 interface LaunchInput {
-  /** The run's record and integration branch being written; launch waits for it after starting the pool. */
-  created: Promise<unknown>;
+  /** A new run's integration branch, made once the pool is recovered; a resumed run has it already. */
+  createIntegrationRef?: () => Promise<void>;
   repo: string;
   git: Git;
   store: Store;
@@ -247,9 +247,10 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   const bus = input.deps.bus ?? new EventBus();
   const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
   const runDir = join(repo, ".orchard", "runs", runId);
-  const ready = await Promise.allSettled([input.created, poolReady, mkdir(runDir, { recursive: true })]);
-  const failed = ready.find((r) => r.status === "rejected");
-  if (failed) throw failed.reason;
+  const integrationReady = poolReady.then(() => input.createIntegrationRef?.());
+  // Awaited by the integrator; a failure shows there (and in `done`), not as an unhandled rejection.
+  integrationReady.catch(() => undefined);
+  await Promise.all([poolReady, mkdir(runDir, { recursive: true })]);
   const persisting = persistEvents(bus, store, runId);
   const killer = new AbortController();
   // Every running attempt listens on it: past 10 workers Node warned of a leak that is not one.
@@ -268,6 +269,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     graph,
     tasks: new Map(plan.tasks.map((t) => [t.id as string, t])),
     presatisfied,
+    integrationReady,
     landingOrder: landingOrder(
       plan.tasks.map((t) => ({ taskId: t.id, index: t.index })),
       graph.edges,
@@ -302,6 +304,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
       const outcome = await execute(ctx, killer, coordWake, (c) => {
         controls = c;
       });
+      await integrationReady;
       const final = (await store.getRun(runId))!;
       let into: RunResult["into"];
       if (outcome.status === "succeeded" && options.into) {

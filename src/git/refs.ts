@@ -1,6 +1,8 @@
 import { GitError, isGitError } from "./errors.js";
-import type { Git } from "./git.js";
+import { DEFAULT_LOCK_RETRY_DELAYS_MS, type Git } from "./git.js";
 import { parseRefList, type RefEntry } from "./parse/refs.js";
+import { writeOwnRef } from "./ref-files.js";
+import { repoLayout } from "./repo.js";
 
 const ZERO_SHA = "0000000000000000000000000000000000000000";
 const READ = { readOnly: true } as const;
@@ -59,9 +61,30 @@ export async function updateRef(
   expectedOld?: string | null,
   message?: string,
 ): Promise<void> {
+  // Orchard's own refs are written in-process where the repository keeps refs as files.
+  if (await writeOwnRefRetrying(git, ref, newSha, expectedOld)) return;
   const args = ["update-ref", ...(message ? ["-m", message] : []), ref, newSha];
   if (expectedOld !== undefined) args.push(expectedOld ?? ZERO_SHA);
   await runRefUpdate(git, args);
+}
+
+/** `writeOwnRef`, retrying a held lock the way Git.run retries LOCKED. */
+async function writeOwnRefRetrying(
+  git: Git,
+  ref: string,
+  newSha: string,
+  expectedOld: string | null | undefined,
+): Promise<boolean> {
+  const { commonDir } = await repoLayout(git);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writeOwnRef(commonDir, ref, newSha, expectedOld);
+    } catch (error) {
+      const delay = DEFAULT_LOCK_RETRY_DELAYS_MS[attempt];
+      if (!isGitError(error, "LOCKED") || delay === undefined) throw error;
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay * 0.5));
+    }
+  }
 }
 
 /** Deletes `ref`, only if it still points at `expectedOld` when given. Deleting an absent ref is a no-op. */
