@@ -1,7 +1,6 @@
-import { Parser } from "commonmark";
 import type { RootContent } from "mdast";
+import { LineParser } from "./commonmark.js";
 import { endsOpen, hasDefinitions, splitCandidates } from "./cuts.js";
-import { trackInlinePositions } from "./inline.js";
 import { lineStarts } from "./lines.js";
 import { toMdast } from "./to-mdast.js";
 
@@ -39,16 +38,14 @@ export function* blockPieces(
   pieceSize = PIECE_SIZE,
 ): Generator<RootContent[]> {
   const cuts = hasDefinitions(text) ? [0, starts.length] : splitCandidates(text, starts, pieceSize);
+  const parser = new LineParser();
   let i = 0;
   while (i < cuts.length - 1) {
     const from = cuts[i]!;
     let j = i + 1;
     for (;;) {
       const to = cuts[j]!;
-      const piece = text.slice(starts[from], to < starts.length ? starts[to] : text.length);
-      const parser = new Parser();
-      trackInlinePositions(parser);
-      const doc = parser.parse(piece);
+      const doc = parser.parse(text, starts, from, to);
       if (j < cuts.length - 1 && endsOpen(doc, text, starts, from, to)) {
         j++;
         continue;
