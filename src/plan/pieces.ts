@@ -104,28 +104,46 @@ function linesBlock(node: Paragraph, lines: Line[], from: number, to: number, sr
 
 /** Inline children cut at soft and hard line breaks; each line knows its source line number. */
 function paragraphLines(node: Paragraph): Line[] {
-  const startLine = node.position?.start.line ?? 1;
-  const lines: Line[] = [{ frags: [], line: startLine }];
-  for (const child of node.children) {
-    const cur = lines.at(-1)!;
+  const kids = node.children;
+  // Most paragraphs are one line: their children are that line, as they are.
+  if (!kids.some(breaksLine)) {
+    return kids.length > 0 ? [{ frags: kids, line: kids[0]!.position?.start.line ?? startLineOf(node) }] : [];
+  }
+  let cur: Line = { frags: [], line: startLineOf(node) };
+  const lines = [cur];
+  for (const child of kids) {
     const line = child.position?.start.line ?? cur.line;
     if (cur.frags.length === 0) cur.line = line;
     if (child.type === "break") {
-      lines.push({ frags: [], line: (child.position?.end.line ?? line) + 0 });
+      cur = { frags: [], line: child.position?.end.line ?? line };
+      lines.push(cur);
       continue;
     }
     if (child.type !== "text" || !child.value.includes("\n")) {
       cur.frags.push(child);
       continue;
     }
-    const parts = child.value.split("\n");
-    parts.forEach((part, i) => {
-      if (i > 0) lines.push({ frags: [], line: line + i });
-      if (part) lines.at(-1)!.frags.push({ type: "text", value: part } satisfies Text);
-    });
+    // The text's lines, by index rather than split(): this runs for most paragraphs of a plan.
+    const v = child.value;
+    for (let from = 0, i = 0; ; i++) {
+      const nl = v.indexOf("\n", from);
+      const part = nl < 0 ? v.slice(from) : v.slice(from, nl);
+      if (i > 0) {
+        cur = { frags: [], line: line + i };
+        lines.push(cur);
+      }
+      if (part) cur.frags.push({ type: "text", value: part } satisfies Text);
+      if (nl < 0) break;
+      from = nl + 1;
+    }
   }
   return lines.filter((l) => l.frags.length > 0);
 }
+
+const startLineOf = (node: Paragraph): number => node.position?.start.line ?? 1;
+
+const breaksLine = (n: PhrasingContent): boolean =>
+  n.type === "break" || (n.type === "text" && n.value.includes("\n"));
 
 function joinLines(lines: Line[]): PhrasingContent[] {
   if (lines.length === 1) return lines[0]!.frags;

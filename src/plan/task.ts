@@ -3,11 +3,18 @@ import { PlanError } from "./errors.js";
 import { isFieldHeading } from "./fields.js";
 import { parseFiles } from "./files.js";
 import type { TaskSection } from "./outline.js";
-import { splitPieces } from "./pieces.js";
+import { type Piece, splitPieces } from "./pieces.js";
 import { isDone, parseRefs, saysNoChanges, TASK_PREFIX } from "./refs.js";
 import { type Segment, segment, segmentMarkdown, segmentText } from "./segments.js";
 import { endOffset, posOf, type Source, startOffset } from "./source.js";
-import { type BatchId, type PlanTask, type PlanWarning, type SourcePos, taskId } from "./types.js";
+import {
+  type BatchId,
+  type PlanFile,
+  type PlanTask,
+  type PlanWarning,
+  type SourcePos,
+  taskId,
+} from "./types.js";
 import { parseVerification } from "./verification.js";
 
 // Module-level rather than closures in buildTask: tsx names every named closure on creation (__name),
@@ -15,6 +22,13 @@ import { parseVerification } from "./verification.js";
 const NONE: Segment[] = [];
 const of = (byKey: Map<Segment["key"], Segment[]>, key: Segment["key"]): Segment[] => byKey.get(key) ?? NONE;
 const last = (byKey: Map<Segment["key"], Segment[]>, key: Segment["key"]) => byKey.get(key)?.at(-1);
+
+/** The `**Step N: …**` lines of all pieces (a loop: flatMap made an array per piece). */
+function stepsOf(pieces: Piece[]): string[] {
+  const out: string[] = [];
+  for (const p of pieces) if (p.kind === "block" && p.steps.length > 0) out.push(...p.steps);
+  return out;
+}
 
 export interface BuiltTask {
   task: PlanTask;
@@ -56,7 +70,8 @@ export function buildTask(
     else byKey.set(seg.key, [seg]);
   }
 
-  const files = of(byKey, "files").flatMap(parseFiles);
+  const files: PlanFile[] = [];
+  for (const seg of of(byKey, "files")) files.push(...parseFiles(seg));
   const impl = of(byKey, "implementation");
   const textSegments = segments.filter((s) => s.key === "implementation" || s.key === "free");
   const implementation = (impl.length > 0 ? impl : of(byKey, "free"))
@@ -92,7 +107,7 @@ export function buildTask(
     body: src.slice(startOffset(head.node), endOffset(blocks.at(-1)!)),
     implementation,
     codeBlocks: collectCodeBlocks(textSegments, files),
-    steps: pieces.flatMap((p) => (p.kind === "block" ? p.steps : [])),
+    steps: stepsOf(pieces),
     verification: parseVerification(of(byKey, "verification")),
     dependsOn: [...new Set(dependsOn)],
     inferredDependsOn: [],
