@@ -10,9 +10,16 @@ import { verify } from "./verifier.js";
 
 /**
  * One attempt at a claimed task: slot hand-off → agent → verification → commit → fenced report.
- * Every way it can end is recorded; nothing here throws past the worker.
+ * Every way it can end is recorded; nothing here throws past the worker. `onAgentDone` is called once
+ * the agent and the verification are over (or the attempt ended before): the worker may claim its next
+ * task then, while this attempt commits and reports from its own slot.
  */
-export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number): Promise<void> {
+export async function runAttempt(
+  ctx: RunContext,
+  claim: Claim,
+  claimMs: number,
+  onAgentDone: () => void = () => {},
+): Promise<void> {
   const { store, bus, runId } = ctx;
   const taskId = claim.task.taskId;
   const task = ctx.tasks.get(taskId);
@@ -175,6 +182,7 @@ export async function runAttempt(ctx: RunContext, claim: Claim, claimMs: number)
       }
     }
 
+    onAgentDone();
     const commitStart = performance.now();
     const committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
     timings.commitMs = round(performance.now() - commitStart);

@@ -71,6 +71,9 @@ export async function execute(
 
   const workerLoop = async (workerId: WorkerId) => {
     ctx.bus.emit({ type: "worker:started", runId, workerId });
+    // The previous attempt, still committing and reporting while this worker's next agent runs: at
+    // most one per worker, so a worker never has more than one agent and one commit going.
+    let tail: Promise<void> | null = null;
     while (!done && !ctx.stopClaiming.value) {
       if (options.maxCostUsd !== undefined && ctx.spend.usd >= options.maxCostUsd) {
         ctx.bus.emit({
@@ -97,12 +100,21 @@ export async function execute(
         continue;
       }
       inFlight++;
-      try {
-        await runAttempt(ctx, claim, Math.round((performance.now() - started) * 100) / 100);
-      } finally {
-        inFlight--;
-      }
+      let agentDone!: () => void;
+      const freed = new Promise<void>((resolve) => {
+        agentDone = resolve;
+      });
+      const whole = runAttempt(ctx, claim, Math.round((performance.now() - started) * 100) / 100, agentDone)
+        .catch(() => {})
+        .finally(() => {
+          inFlight--;
+          agentDone();
+        });
+      await freed;
+      if (tail) await tail;
+      tail = whole;
     }
+    if (tail) await tail;
     ctx.bus.emit({ type: "worker:stopped", runId, workerId });
   };
 

@@ -60,10 +60,12 @@ export type MergeIntoRefResult =
  * ref throws GitError REF_CHANGED. Work that is already contained in the head is "merged" as the head.
  */
 export async function mergeIntoRef(git: Git, input: MergeIntoRefInput): Promise<MergeIntoRefResult> {
-  if (await isAncestor(git, input.theirs, input.expectedHead)) {
-    return { kind: "merged", commit: input.expectedHead };
-  }
-  const merged = await mergeTree(git, input.expectedHead, input.theirs);
+  // Asked side by side: the common case (not contained yet) needs the merged tree anyway.
+  const [contained, merged] = await Promise.all([
+    isAncestor(git, input.theirs, input.expectedHead),
+    mergeTree(git, input.expectedHead, input.theirs),
+  ]);
+  if (contained) return { kind: "merged", commit: input.expectedHead };
   if (!merged.clean) return { kind: "conflict", conflicts: merged.conflicts };
   const commit = await commitTree(git, merged.tree, [input.expectedHead, input.theirs], input.message);
   await updateRef(git, input.ref, commit, input.expectedHead, `orchard: merge ${input.theirs}`);
