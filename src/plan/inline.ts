@@ -49,19 +49,24 @@ export function trackInlinePositions(parser: Parser): void {
 
 interface Ctx {
   subject: string;
-  map: SubjectMap;
+  /** Undefined when the caller does not want positions (see `positions` below). */
+  map: SubjectMap | undefined;
 }
 
-/** A paragraph's or heading's inline children as mdast, adjacent text and soft breaks merged as mdast does. */
+/**
+ * A paragraph's or heading's inline children as mdast, adjacent text and soft breaks merged as mdast does.
+ * With `positions` false the nodes are the same but carry no position.
+ */
 export function convertInline(
   block: Node,
   firstLine: number,
   text: string,
   starts: number[],
+  positions = true,
 ): PhrasingContent[] {
   const subject = (block as Tracked)._subject ?? "";
   if (!block.firstChild) return [];
-  const map = new SubjectMap(subject, firstLine, text, starts);
+  const map = positions ? new SubjectMap(subject, firstLine, text, starts) : undefined;
   return children(block, { subject, map }, 0, subject.length);
 }
 
@@ -75,8 +80,8 @@ function children(parent: Node, ctx: Ctx, from: number, to: number): PhrasingCon
     // mdast drops whitespace before a line ending (commonmark keeps tabs), but not before a `\` break.
     if (text && (t === "softbreak" || (t === "linebreak" && ctx.subject.charCodeAt(s) !== 92))) {
       const trimmed = trimEnd(text.value);
-      const end = text.position!.end;
-      if (trimmed.length < text.value.length && end.column > text.value.length - trimmed.length) {
+      const end = text.position?.end;
+      if (end && trimmed.length < text.value.length && end.column > text.value.length - trimmed.length) {
         text.position!.end = shift(end, trimmed.length - text.value.length);
       }
       text.value = trimmed;
@@ -98,9 +103,10 @@ function children(parent: Node, ctx: Ctx, from: number, to: number): PhrasingCon
       if (value === "") continue;
       if (text) {
         text.value += value;
-        text.position!.end = ctx.map.end(e);
+        if (ctx.map) text.position!.end = ctx.map.end(e);
       } else {
-        text = { type: "text", value, position: range(ctx, s, e) };
+        text = { type: "text", value };
+        if (ctx.map) text.position = range(ctx.map, s, e);
         out.push(text);
       }
       continue;
@@ -113,15 +119,24 @@ function children(parent: Node, ctx: Ctx, from: number, to: number): PhrasingCon
 }
 
 function convert(n: Tracked, ctx: Ctx, s: number, e: number): PhrasingContent | undefined {
+  const node = convertNode(n, ctx, s, e);
+  if (node && ctx.map && !node.position) node.position = range(ctx.map, s, e);
+  return node;
+}
+
+/** An inline node without its position, except emphasis and breaks, whose range is not [s, e). */
+function convertNode(n: Tracked, ctx: Ctx, s: number, e: number): PhrasingContent | undefined {
   switch (n.type) {
     case "code":
-      return { type: "inlineCode", value: codeValue(n, ctx.subject, s, e), position: range(ctx, s, e) };
-    case "linebreak":
+      return { type: "inlineCode", value: codeValue(n, ctx.subject, s, e) };
+    case "linebreak": {
+      if (!ctx.map) return { type: "break" };
       // Trailing spaces belong to the break, as in mdast.
       if (ctx.subject.charCodeAt(s) === 10) while (s > 0 && ctx.subject.charCodeAt(s - 1) === 32) s--;
       return { type: "break", position: { start: ctx.map.point(s), end: ctx.map.end(e) } };
+    }
     case "html_inline":
-      return { type: "html", value: n.literal ?? "", position: range(ctx, s, e) };
+      return { type: "html", value: n.literal ?? "" };
     case "emph":
     case "strong":
       return delimited(n, ctx, s, e);
@@ -130,9 +145,8 @@ function convert(n: Tracked, ctx: Ctx, s: number, e: number): PhrasingContent | 
       const kids = children(n, ctx, s + 1, e - 1);
       const url = n.destination ?? "";
       const title = n.title ? n.title : null;
-      const position = range(ctx, s, e);
-      if (n.type === "link") return { type: "link", url, title, children: kids, position };
-      return { type: "image", url, title, alt: textOf(kids), position };
+      if (n.type === "link") return { type: "link", url, title, children: kids };
+      return { type: "image", url, title, alt: textOf(kids) };
     }
     default:
       return undefined;
@@ -142,14 +156,15 @@ function convert(n: Tracked, ctx: Ctx, s: number, e: number): PhrasingContent | 
 /** Emphasis spans its children plus one (`*`) or two (`**`) delimiter characters on each side. */
 function delimited(n: Tracked, ctx: Ctx, s: number, e: number): PhrasingContent {
   const kids = children(n, ctx, s, e);
+  const node: PhrasingContent =
+    n.type === "strong" ? { type: "strong", children: kids } : { type: "emphasis", children: kids };
+  if (!ctx.map) return node;
   const d = n.type === "strong" ? 2 : 1;
   const first = kids[0]?.position;
   const last = kids.at(-1)?.position;
-  const position =
-    first && last ? { start: shift(first.start, -d), end: shift(last.end, d) } : range(ctx, s, e);
-  return n.type === "strong"
-    ? { type: "strong", children: kids, position }
-    : { type: "emphasis", children: kids, position };
+  node.position =
+    first && last ? { start: shift(first.start, -d), end: shift(last.end, d) } : range(ctx.map, s, e);
+  return node;
 }
 
 const shift = (p: Position["start"], by: number) => ({
@@ -202,7 +217,7 @@ const trimEnd = (v: string) => {
   return end === v.length ? v : v.slice(0, end);
 };
 
-const range = (ctx: Ctx, s: number, e: number): Position => ({
-  start: ctx.map.point(s),
-  end: ctx.map.end(e),
+const range = (map: SubjectMap, s: number, e: number): Position => ({
+  start: map.point(s),
+  end: map.end(e),
 });

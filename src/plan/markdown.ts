@@ -2,7 +2,7 @@ import type { RootContent } from "mdast";
 import { LineParser } from "./commonmark.js";
 import { endsOpen, hasDefinitions, splitCandidates } from "./cuts.js";
 import { lineStarts } from "./lines.js";
-import { toMdast } from "./to-mdast.js";
+import { type Ctx, toMdast } from "./to-mdast.js";
 
 /**
  * Parses markdown into top-level mdast block nodes with positions absolute in `text` (mdast's
@@ -24,18 +24,20 @@ export function parseBlocks(
   pieceSize = PIECE_SIZE,
 ): RootContent[] {
   const out: RootContent[] = [];
-  for (const blocks of blockPieces(text, starts, pieceSize)) for (const b of blocks) out.push(b);
+  for (const blocks of blockPieces(text, starts, pieceSize, "all")) for (const b of blocks) out.push(b);
   return out;
 }
 
 /**
  * The same blocks, piece by piece, so that a caller that consumes each piece before asking for the next
- * lets its nodes die young too.
+ * lets its nodes die young too. The plan reads the positions of inline nodes only in top-level
+ * paragraphs, so by default only those have them (to-mdast.ts).
  */
 export function* blockPieces(
   text: string,
   starts: number[] = lineStarts(text),
   pieceSize = PIECE_SIZE,
+  inlinePositions: Ctx["inlinePositions"] = "top-paragraphs",
 ): Generator<RootContent[]> {
   const cuts = hasDefinitions(text) ? [0, starts.length] : splitCandidates(text, starts, pieceSize);
   const parser = new LineParser();
@@ -51,7 +53,7 @@ export function* blockPieces(
         continue;
       }
       i = j;
-      yield toMdast(doc, { text, starts, lineShift: from });
+      yield toMdast(doc, { text, starts, lineShift: from, inlinePositions });
       break;
     }
   }

@@ -18,28 +18,33 @@ export interface Ctx {
   text: string;
   starts: number[];
   lineShift: number;
+  /**
+   * Which inline nodes get positions: all (mdast), or only those of top-level paragraphs, the only ones
+   * the plan reads (a field's line and place). Positions are most of the adapter's allocation.
+   */
+  inlinePositions?: "all" | "top-paragraphs";
 }
 
 /** A commonmark document's top-level blocks as mdast. */
-export const toMdast = (doc: Node, ctx: Ctx): RootContent[] => blocks(doc, ctx) as RootContent[];
+export const toMdast = (doc: Node, ctx: Ctx): RootContent[] => blocks(doc, ctx, true) as RootContent[];
 
-function blocks(parent: Node, ctx: Ctx): Block[] {
+function blocks(parent: Node, ctx: Ctx, top = false): Block[] {
   const out: Block[] = [];
   for (let n = parent.firstChild; n; n = n.next) {
-    const b = block(n, ctx);
+    const b = block(n, ctx, top);
     if (b) out.push(b);
   }
   return out;
 }
 
-function block(n: Node, ctx: Ctx): Block | undefined {
+function block(n: Node, ctx: Ctx, top: boolean): Block | undefined {
   const position = blockPosition(n, ctx);
   switch (n.type) {
     case "paragraph":
-      return { type: "paragraph", children: inline(n, ctx, position), position };
+      return { type: "paragraph", children: inline(n, ctx, position, top), position };
     case "heading": {
       const depth = Math.min(Math.max(n.level, 1), 6) as 1 | 2 | 3 | 4 | 5 | 6;
-      return { type: "heading", depth, children: inline(n, ctx, position), position };
+      return { type: "heading", depth, children: inline(n, ctx, position, false), position };
     }
     case "thematic_break":
       return { type: "thematicBreak", position };
@@ -79,8 +84,14 @@ function block(n: Node, ctx: Ctx): Block | undefined {
   }
 }
 
-const inline = (n: Node, ctx: Ctx, position: Position) =>
-  convertInline(n, position.start.line, ctx.text, ctx.starts);
+const inline = (n: Node, ctx: Ctx, position: Position, topParagraph: boolean) =>
+  convertInline(
+    n,
+    position.start.line,
+    ctx.text,
+    ctx.starts,
+    ctx.inlinePositions !== "top-paragraphs" || topParagraph,
+  );
 
 function codeBlock(n: Node, ctx: Ctx, position: Position): BlockContent {
   const value = (n.literal ?? "").replace(/\n$/, "");
