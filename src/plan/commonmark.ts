@@ -17,6 +17,9 @@ interface Internals {
   finalize(block: Node, lineNumber: number): void;
   blocks: Record<string, { finalize(parser: unknown, block: Node): void }>;
   inlineParser: {
+    subject: string;
+    pos: number;
+    match(re: RegExp): string | null;
     refmap: Record<string, unknown>;
     options: unknown;
     parse(block: Node): void;
@@ -41,6 +44,7 @@ export class LineParser {
     const parser = new Parser();
     trackInlinePositions(parser);
     this.p = parser as unknown as Internals;
+    matchInPlace(this.p.inlineParser);
     // The document's finalize only removes link reference definitions, which `parse` does below.
     this.p.blocks = { ...this.p.blocks, document: { ...this.p.blocks.document!, finalize: () => {} } };
   }
@@ -113,4 +117,66 @@ function parseInlines(p: Internals, node: Node): void {
     return;
   }
   if (node.isContainer) for (let c = node.firstChild; c; c = c.next) parseInlines(p, c);
+}
+
+/**
+ * The inline parser's `match(re)` runs `re` on `subject.slice(pos)`: a new string and a result array for
+ * every token of every paragraph. Its patterns start with `^` (but `` `+ ``), so the same match is found
+ * in place by a sticky copy without the `^`, which reads only `lastIndex`, and the unanchored one by a
+ * global copy from `pos`. A pattern this cannot be sure of (a top-level `|`, another `^`, a look-behind,
+ * `\b`) keeps the original; with the `m` flag a leading `^` could also match after a line ending further
+ * on, so a miss there asks the original.
+ */
+function matchInPlace(ip: Internals["inlineParser"]): void {
+  const original = ip.match;
+  const copies = new Map<RegExp, RegExp | null>();
+  ip.match = function (re) {
+    let y = copies.get(re);
+    if (y === undefined) {
+      y = inPlaceCopy(re);
+      copies.set(re, y);
+    }
+    if (y === null) return original.call(this, re);
+    y.lastIndex = this.pos;
+    if (y.sticky) {
+      if (!y.test(this.subject)) return re.multiline ? original.call(this, re) : null;
+      const m = this.subject.slice(this.pos, y.lastIndex);
+      this.pos = y.lastIndex;
+      return m;
+    }
+    const m = y.exec(this.subject);
+    if (m === null) return null;
+    this.pos = y.lastIndex;
+    return m[0];
+  };
+}
+
+/** A sticky copy of an anchored pattern, a global copy of an unanchored one (`` `+ ``), or null. */
+function inPlaceCopy(re: RegExp): RegExp | null {
+  const flags = re.flags.replace("g", "");
+  const source = re.source;
+  if (source.charCodeAt(0) === 94)
+    return inPlace(source, 1) ? new RegExp(source.slice(1), `${flags}y`) : null;
+  // Unanchored: the first match at or after pos, as in the slice, when nothing in it looks at line starts.
+  return inPlace(source, 0) && !re.multiline ? new RegExp(source, `${flags}g`) : null;
+}
+
+/** True when a pattern from `from` has no top-level alternative, no `^` and looks at nothing before it. */
+function inPlace(source: string, from: number): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = from; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      const next = source[++i];
+      if (!inClass && (next === "b" || next === "B")) return false;
+    } else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") {
+      if (source.startsWith("(?<=", i) || source.startsWith("(?<!", i)) return false;
+      depth++;
+    } else if (c === ")") depth--;
+    else if ((c === "|" && depth === 0) || c === "^") return false;
+  }
+  return true;
 }
