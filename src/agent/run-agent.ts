@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { judge } from "./judge.js";
 import { type OutputStream, runProcess } from "./process/index.js";
@@ -28,11 +28,12 @@ export async function runAgent(
   ctx: AgentContext,
   opts: RunAgentOptions,
 ): Promise<AgentRunResult> {
-  await mkdir(dirname(ctx.promptFile), { recursive: true });
-  await writeFile(ctx.promptFile, ctx.prompt);
+  // Synchronous: small files on the way to the agent's start (a thread-pool round trip each, otherwise).
+  mkdirSync(dirname(ctx.promptFile), { recursive: true });
+  writeFileSync(ctx.promptFile, ctx.prompt);
   if (opts.task !== undefined) {
-    await mkdir(dirname(ctx.taskFile), { recursive: true });
-    await writeFile(ctx.taskFile, `${JSON.stringify(opts.task, null, 2)}\n`);
+    mkdirSync(dirname(ctx.taskFile), { recursive: true });
+    writeFileSync(ctx.taskFile, `${JSON.stringify(opts.task, null, 2)}\n`);
   }
   const inv = preset.invocation(ctx);
   const reader = preset.createOutputReader();

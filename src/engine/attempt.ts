@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildPrompt, runAgent, slotEnv } from "../agent/index.js";
 import type { AgentRunResult } from "../agent/types.js";
@@ -92,7 +92,8 @@ export async function runAttempt(
       workerId: claim.workerId,
     });
 
-    await mkdir(attemptDir, { recursive: true });
+    // Small files on the way to the agent's start: written synchronously, no thread-pool round trips.
+    mkdirSync(attemptDir, { recursive: true });
     const env = slotEnv({ runId, taskId, slotId: slot.id, portBase: slot.portBase });
     const prompt = buildPrompt({
       plan: ctx.plan,
@@ -102,7 +103,7 @@ export async function runAttempt(
     });
     const promptFile = join(attemptDir, "prompt.md");
     const taskFile = join(attemptDir, "task.json");
-    await writeFile(taskFile, JSON.stringify(task));
+    writeFileSync(taskFile, JSON.stringify(task));
     void store.updateAttempt(claim, { slotId: slot.id, logPath }).catch(() => {});
 
     const preset = ctx.resolvePreset(task);

@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -15,18 +14,27 @@ export async function branchCheckedOutElsewhere(
 ): Promise<string | false | null> {
   if (existsSync(join(commonDir, "reftable"))) return null;
   const ref = `refs/heads/${branch}`;
-  const names = await readdir(join(commonDir, "worktrees")).catch(() => [] as string[]);
+  // Synchronous: a few tiny files on every hand-off, cheaper than a thread-pool round trip each.
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(commonDir, "worktrees"));
+  } catch {
+    // No linked worktrees.
+  }
   const gitDirs = [commonDir, ...names.map((name) => join(commonDir, "worktrees", name))].filter(
     (gitDir) => gitDir !== ownGitDir,
   );
   const files = ["HEAD", "rebase-merge/head-name", "rebase-apply/head-name", "BISECT_START"];
-  const hits = await Promise.all(
-    gitDirs.flatMap((gitDir) =>
-      files.map(async (file) => {
-        const text = (await readFile(join(gitDir, file), "utf8").catch(() => "")).trim();
-        return text === `ref: ${ref}` || text === ref || text === branch ? gitDir : null;
-      }),
-    ),
-  );
-  return hits.find((hit) => hit !== null) ?? false;
+  for (const gitDir of gitDirs) {
+    for (const file of files) {
+      let text = "";
+      try {
+        text = readFileSync(join(gitDir, file), "utf8").trim();
+      } catch {
+        continue;
+      }
+      if (text === `ref: ${ref}` || text === ref || text === branch) return gitDir;
+    }
+  }
+  return false;
 }

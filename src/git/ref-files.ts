@@ -1,5 +1,13 @@
-import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { GitError } from "./errors.js";
 
@@ -10,6 +18,8 @@ import { GitError } from "./errors.js";
  * hand-off and a landing each saved one to two git processes this way, several milliseconds apiece on
  * a loaded machine (docs/benchmarks.md). No reflog entry is written for these refs. Repositories on the
  * reftable backend keep refs elsewhere: there every function here declines and callers ask git.
+ * The file calls are synchronous: a handful of syscalls on tiny files, where a thread-pool round trip
+ * each cost milliseconds under load; the event loop waits on no process here.
  */
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -39,9 +49,9 @@ export async function writeOwnRef(
     return false;
   if (!SHA.test(sha) || !refFilesWritable(commonDir)) return false;
   const path = join(commonDir, ref);
-  return underLock(path, `${sha}\n`, ref, async () => {
+  return underLock(path, `${sha}\n`, ref, () => {
     if (expectedOld === undefined) return true;
-    const current = await currentValue(commonDir, path, ref);
+    const current = currentValue(commonDir, path, ref);
     if (current === undefined) return false;
     if (current !== expectedOld) {
       throw new GitError({
@@ -58,17 +68,17 @@ export async function writeOwnRef(
 /** Makes the worktree whose git dir is `gitDir` have `ref` checked out (HEAD → ref), as `git symbolic-ref HEAD ref`. */
 export async function writeSymbolicHead(gitDir: string, commonDir: string, ref: string): Promise<boolean> {
   if (!OURS.test(ref) || !refFilesWritable(commonDir)) return false;
-  return underLock(join(gitDir, "HEAD"), `ref: ${ref}\n`, "HEAD", async () => true);
+  return underLock(join(gitDir, "HEAD"), `ref: ${ref}\n`, "HEAD", () => true);
 }
 
 /**
  * Takes `<path>.lock`, runs `check` (false: give up quietly, nothing written), then writes `content` and
  * renames the lock into place. The lock is always gone when this returns.
  */
-async function underLock(path: string, content: string, name: string, check: () => Promise<boolean>) {
+async function underLock(path: string, content: string, name: string, check: () => boolean) {
   const lock = `${path}.lock`;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true });
   } catch (error) {
     // A file where a directory of the ref's name should be: git refuses such a ref the same way.
     throw new GitError({
@@ -78,9 +88,9 @@ async function underLock(path: string, content: string, name: string, check: () 
       stderr: `cannot create ${name}: ${(error as Error).message}`,
     });
   }
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let fd: number | undefined;
   try {
-    handle = await open(lock, "wx");
+    fd = openSync(lock, "wx");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new GitError({
@@ -92,16 +102,16 @@ async function underLock(path: string, content: string, name: string, check: () 
   }
   let renamed = false;
   try {
-    if (!(await check())) return false;
-    await handle.writeFile(content);
-    await handle.close();
-    handle = undefined;
-    await rename(lock, path);
+    if (!check()) return false;
+    writeSync(fd, content);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(lock, path);
     renamed = true;
     return true;
   } finally {
-    await handle?.close().catch(() => undefined);
-    if (!renamed) await rm(lock, { force: true });
+    if (fd !== undefined) closeSync(fd);
+    if (!renamed) rmSync(lock, { force: true });
   }
 }
 
@@ -109,22 +119,24 @@ async function underLock(path: string, content: string, name: string, check: () 
  * What `ref` points at now: its loose file, else its line in packed-refs, else null (absent). Undefined
  * when the files do not say plainly (a symbolic ref): the caller lets git decide.
  */
-async function currentValue(
-  commonDir: string,
-  path: string,
-  ref: string,
-): Promise<string | null | undefined> {
-  const loose = await readFile(path, "utf8").then(
-    (text) => text.trim(),
-    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? null : undefined),
-  );
+function currentValue(commonDir: string, path: string, ref: string): string | null | undefined {
+  const loose = readOrNull(path);
   if (loose === undefined) return undefined;
   if (loose !== null) return SHA.test(loose) ? loose : undefined;
-  const packed = await readFile(join(commonDir, "packed-refs"), "utf8").catch(() => "");
+  const packed = readOrNull(join(commonDir, "packed-refs")) ?? "";
   for (const line of packed.split("\n")) {
     const space = line.indexOf(" ");
     if (space > 0 && line.slice(space + 1) === ref && SHA.test(line.slice(0, space)))
       return line.slice(0, space);
   }
   return null;
+}
+
+/** The trimmed text of a file; null when it does not exist, undefined when it cannot be read. */
+function readOrNull(path: string): string | null | undefined {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : undefined;
+  }
 }

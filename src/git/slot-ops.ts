@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { branchCheckedOutElsewhere } from "./checked-out.js";
 import { GitError } from "./errors.js";
@@ -18,7 +18,17 @@ export function inSlot(dir: string, extra: RunOptions = {}): RunOptions {
 
 /** The slot's own git directory, read from its `.git` file; throws unless it is a linked worktree. */
 export async function slotGitDir(dir: string): Promise<string> {
-  const text = await readFile(join(dir, ".git"), "utf8").catch(() => "");
+  return slotGitDirSync(dir);
+}
+
+/** `slotGitDir` without a thread-pool round trip: one tiny file, read on every hand-off and commit. */
+function slotGitDirSync(dir: string): string {
+  let text = "";
+  try {
+    text = readFileSync(join(dir, ".git"), "utf8");
+  } catch {
+    // Reported below.
+  }
   const match = /^gitdir: (.+)$/m.exec(text);
   if (!match) {
     throw new GitError({
@@ -50,7 +60,7 @@ export async function handOffClean(
   base: string,
 ): Promise<void> {
   const { dir } = slot;
-  const ownGitDir = await realpath(await slotGitDir(dir));
+  const ownGitDir = realpathSync(slotGitDirSync(dir));
   const holder = await branchCheckedOutElsewhere(slot.commonDir, ownGitDir, branch);
   if (holder === null) {
     await git.run(["branch", "-f", branch, base], inSlot(dir));
@@ -129,7 +139,7 @@ export async function markClean(dir: string, commit: string): Promise<void> {
 
 /** Forgets the mark: from here on the slot holds a task's work until a reset marks it again. */
 export async function unmarkClean(dir: string): Promise<void> {
-  await rm(join(await slotGitDir(dir), CLEAN_MARK), { force: true });
+  rmSync(join(slotGitDirSync(dir), CLEAN_MARK), { force: true });
 }
 
 /**
@@ -159,17 +169,23 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
  * plainly (packed or reftable refs, a symbolic chain): the caller asks git then.
  */
 export async function headFromFiles(dir: string, commonDir: string): Promise<string | null> {
-  const read = (path: string) =>
-    readFile(path, "utf8").then(
-      (text) => text.trim(),
-      () => "",
-    );
-  const gitDir = await slotGitDir(dir).catch(() => null);
-  if (gitDir === null) return null;
-  const head = await read(join(gitDir, "HEAD"));
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, "utf8").trim();
+    } catch {
+      return "";
+    }
+  };
+  let gitDir: string;
+  try {
+    gitDir = slotGitDirSync(dir);
+  } catch {
+    return null;
+  }
+  const head = read(join(gitDir, "HEAD"));
   if (SHA.test(head)) return head;
   const ref = /^ref: (refs\/heads\/\S+)$/.exec(head)?.[1];
   if (!ref || ref.split("/").includes("..")) return null;
-  const commit = await read(join(commonDir, ref));
+  const commit = read(join(commonDir, ref));
   return SHA.test(commit) ? commit : null;
 }

@@ -1,5 +1,4 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { type ChildProcess, spawn } from "node:child_process";
 import type { SpawnOptions, SpawnResult } from "./spawn.js";
 import { SPAWN_WORKER_SOURCE } from "./spawn-worker-source.js";
 
@@ -7,16 +6,23 @@ interface Pending {
   resolve: (r: SpawnResult) => void;
   reject: (e: Error) => void;
   pid?: number;
+  server: ChildProcess;
 }
 
+type ServerMessage =
+  | { id: number; type: "pid"; pid: number }
+  | { id: number; type: "done"; result: SpawnResult };
+
 /**
- * Runs git processes from spawner threads. Node's `spawn` forks on the calling thread, and a fork of a
- * big process blocks that thread for milliseconds (10–15 ms per spawn under load, measured in
- * docs/benchmarks.md, where 62% of the engine's main-thread time was inside spawn). Off the main thread,
- * workers keep claiming and agents keep starting while git runs.
+ * Runs git processes from small spawner processes. A fork copies the page tables of the process that
+ * forks, so its cost grows with that process's memory: 2.7 ms from a bare Node process, 16 ms from one
+ * of 250 MB (measured here, docs/benchmarks.md), and Node forks on the calling thread. Orchard's engine
+ * holds 100+ MB, so every git process it forked itself cost ~10 ms of a thread, and ~14 of them per
+ * task. A bare Node process beside it forks git for a fraction of that, and the engine's threads never
+ * block on a fork at all.
  */
 export class SpawnPool {
-  private readonly workers: Worker[] = [];
+  private readonly servers: ChildProcess[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private turn = 0;
@@ -24,15 +30,15 @@ export class SpawnPool {
   /** Process groups still running, killed if Orchard exits before they end. */
   readonly liveGroups = new Set<number>();
 
-  constructor(private readonly size = Math.min(4, Math.max(2, availableParallelism()))) {}
+  constructor(private readonly size = 2) {}
 
   run(args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
-    const worker = this.pick();
+    const server = this.pick();
     const id = this.nextId++;
     return new Promise<SpawnResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, server });
       this.track(+1);
-      worker.postMessage({
+      server.send({
         id,
         args: [...args],
         cwd: opts.cwd,
@@ -43,50 +49,67 @@ export class SpawnPool {
     });
   }
 
-  private pick(): Worker {
-    if (this.workers.length < this.size) {
-      const worker = new Worker(SPAWN_WORKER_SOURCE, { eval: true });
-      worker.on(
-        "message",
-        (m: { id: number; type: "pid"; pid: number } | { id: number; type: "done"; result: SpawnResult }) => {
-          const job = this.pending.get(m.id);
-          if (!job) return;
-          if (m.type === "pid") {
-            job.pid = m.pid;
-            this.liveGroups.add(m.pid);
-            return;
-          }
-          this.pending.delete(m.id);
-          if (job.pid !== undefined) this.liveGroups.delete(job.pid);
-          this.track(-1);
-          job.resolve(m.result);
-        },
+  private pick(): ChildProcess {
+    if (this.servers.length < this.size) {
+      const server = spawn(process.execPath, ["-e", SPAWN_WORKER_SOURCE], {
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+        // A spawner must not inherit flags meant for Orchard (inspectors, loaders, heap limits).
+        env: { ...process.env, NODE_OPTIONS: "" },
+      });
+      server.on("message", (m: ServerMessage) => {
+        const job = this.pending.get(m.id);
+        if (!job) return;
+        if (m.type === "pid") {
+          job.pid = m.pid;
+          this.liveGroups.add(m.pid);
+          return;
+        }
+        this.pending.delete(m.id);
+        if (job.pid !== undefined) this.liveGroups.delete(job.pid);
+        this.track(-1);
+        job.resolve(m.result);
+      });
+      server.on("exit", (code, signal) =>
+        this.lose(server, new Error(`git spawner process exited (${signal ?? code})`)),
       );
-      worker.on("error", (err) => this.failAll(err));
-      worker.unref();
-      this.workers.push(worker);
-      return worker;
+      server.on("error", (err) => this.lose(server, err));
+      this.servers.push(server);
+      this.idle(server);
+      return server;
     }
-    const worker = this.workers[this.turn % this.workers.length]!;
+    const server = this.servers[this.turn % this.servers.length]!;
     this.turn++;
-    return worker;
+    return server;
   }
 
-  /** Keeps the process alive while git runs (an idle pool must not). */
+  /** Keeps Orchard alive while git runs (an idle spawner must not). */
   private track(delta: number): void {
     const before = this.inFlight;
     this.inFlight += delta;
-    if (before === 0 && this.inFlight > 0) for (const w of this.workers) w.ref();
-    if (before > 0 && this.inFlight === 0) for (const w of this.workers) w.unref();
+    if (before === 0 && this.inFlight > 0) {
+      for (const s of this.servers) {
+        s.ref();
+        s.channel?.ref();
+      }
+    }
+    if (before > 0 && this.inFlight === 0) for (const s of this.servers) this.idle(s);
   }
 
-  private failAll(err: Error): void {
+  private idle(server: ChildProcess): void {
+    server.unref();
+    server.channel?.unref();
+  }
+
+  /** A spawner that died takes its jobs with it; the next call starts a new one. */
+  private lose(server: ChildProcess, err: Error): void {
+    const index = this.servers.indexOf(server);
+    if (index >= 0) this.servers.splice(index, 1);
     for (const [id, job] of this.pending) {
+      if (job.server !== server) continue;
       this.pending.delete(id);
+      if (job.pid !== undefined) this.liveGroups.delete(job.pid);
+      this.track(-1);
       job.reject(err);
     }
-    this.inFlight = 0;
-    for (const w of this.workers) void w.terminate();
-    this.workers.length = 0;
   }
 }

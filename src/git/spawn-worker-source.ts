@@ -1,16 +1,19 @@
 /**
- * The code of a spawner thread, as a string for `new Worker(src, { eval: true })`: it works the same from
+ * The code of a spawner process, as a string for `node -e` with an IPC channel: it works the same from
  * the TypeScript sources, from dist/, and under test runners, with no file to locate. It runs one git
  * process per request in its own process group, with stdin closed unless there is input, and a timeout
- * that kills the whole group (TERM, then KILL).
+ * that kills the whole group (TERM, then KILL). When Orchard goes away (the channel closes), it kills
+ * the groups it still runs and exits.
  */
 export const SPAWN_WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
 const { spawn } = require("node:child_process");
 const KILL_GRACE_MS = 2000;
 const killGroup = (pid, signal) => { try { process.kill(-pid, signal); } catch {} };
+const live = new Set();
+const parentPort = { postMessage: (m) => { if (process.connected) process.send(m); } };
+process.on("disconnect", () => { for (const pid of live) killGroup(pid, "SIGKILL"); process.exit(0); });
 
-parentPort.on("message", (job) => {
+process.on("message", (job) => {
   const started = performance.now();
   let child;
   try {
@@ -33,7 +36,7 @@ parentPort.on("message", (job) => {
     if (child.pid !== undefined) killGroup(child.pid, "SIGTERM");
     killTimer = setTimeout(() => { if (child.pid !== undefined) killGroup(child.pid, "SIGKILL"); }, KILL_GRACE_MS);
   }, job.timeoutMs);
-  if (child.pid !== undefined) parentPort.postMessage({ id: job.id, type: "pid", pid: child.pid });
+  if (child.pid !== undefined) { live.add(child.pid); parentPort.postMessage({ id: job.id, type: "pid", pid: child.pid }); }
   child.stdout.on("data", (c) => out.push(c));
   child.stderr.on("data", (c) => err.push(c));
   if (job.input !== undefined) {
@@ -44,6 +47,7 @@ parentPort.on("message", (job) => {
     if (settled) return;
     settled = true;
     clearTimeout(termTimer); clearTimeout(killTimer);
+    if (child.pid !== undefined) live.delete(child.pid);
     const stderr = Buffer.concat(err).toString("utf8");
     parentPort.postMessage({ id: job.id, type: "done", result: {
       stdout: Buffer.concat(out).toString("utf8"),

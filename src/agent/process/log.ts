@@ -1,5 +1,4 @@
-import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 import { redactArgv } from "./redact.js";
 
@@ -20,7 +19,7 @@ const nullSink: LogSink = {
 /** Opens the log for appending, with a header naming the command (argv redacted; env never written). */
 export async function openLog(path: string | undefined, argv: string[], cwd: string): Promise<LogSink> {
   if (!path) return nullSink;
-  await mkdir(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   const stream: WriteStream = createWriteStream(path, { flags: "a" });
   // A failing log (disk full) must not crash Orchard; the process result still stands.
   let failed = false;

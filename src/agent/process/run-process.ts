@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { type LogSink, openLog } from "./log.js";
 import { DEFAULT_KILL_GRACE_MS, type RunProcessOptions, type RunProcessResult } from "./options.js";
 import { pipeOutput } from "./output.js";
@@ -41,10 +41,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   if (opts.argv.length === 0 || !opts.argv[0]) return done({ spawnError: "no command given" });
   if (opts.signal?.aborted) return done({ aborted: true });
   // spawn reports a missing cwd as ENOENT of the program, which would blame the wrong thing.
-  const cwdOk = await stat(opts.cwd).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
+  const cwdOk = isDirectory(opts.cwd);
   if (!cwdOk) return done({ spawnError: `working directory does not exist: ${opts.cwd}` });
 
   const log = await openLog(opts.logPath, opts.argv, opts.cwd);
@@ -160,4 +157,13 @@ function describe(r: RunProcessResult): string {
           ? `killed by ${r.signal}`
           : `exit code ${r.exitCode}`;
   return `${how} after ${r.durationMs} ms`;
+}
+
+/** Synchronous: one stat on the way to every agent's start. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
