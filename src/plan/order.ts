@@ -80,24 +80,34 @@ function computeOrder(plan: Plan): DependencyOrder {
     }
   });
 
-  const waiting = deps.map((d) => d.length);
-  const dependents: number[][] = Array.from({ length: n + m }, () => []);
-  deps.forEach((ds, i) => {
-    for (const d of ds) dependents[d]!.push(i);
-  });
+  // Dependents as one flat array (node i's at dependents[from[i]] up to dependents[from[i + 1]]), filled in
+  // the order the nested arrays would have been: 20,000 small arrays at 10,000 tasks showed in the profile.
+  const total = n + m;
+  const waiting = new Int32Array(total);
+  const from = new Int32Array(total + 1);
+  for (let i = 0; i < total; i++) {
+    const ds = deps[i]!;
+    waiting[i] = ds.length;
+    for (const d of ds) from[d + 1]!++;
+  }
+  for (let i = 0; i < total; i++) from[i + 1]! += from[i]!;
+  const fill = from.slice(0, total);
+  const dependents = new Int32Array(from[total]!);
+  for (let i = 0; i < total; i++) for (const d of deps[i]!) dependents[fill[d]!++] = i;
   // Batch nodes sort before every task so they release their dependents at once.
   const key = (i: number) => (i < n ? i : -1);
   const heap = new MinHeap(key);
-  waiting.forEach((w, i) => {
-    if (w === 0) heap.push(i);
-  });
+  for (let i = 0; i < total; i++) if (waiting[i] === 0) heap.push(i);
   const order: PlanTask[] = [];
-  const done = new Uint8Array(n + m);
+  const done = new Uint8Array(total);
   while (heap.size > 0) {
     const i = heap.pop();
     done[i] = 1;
     if (i < n) order.push(plan.tasks[i]!);
-    for (const j of dependents[i]!) if (--waiting[j]! === 0) heap.push(j);
+    for (let k = from[i]!; k < from[i + 1]!; k++) {
+      const j = dependents[k]!;
+      if (--waiting[j]! === 0) heap.push(j);
+    }
   }
   if (order.length === n && done.every((d) => d === 1)) return { order };
   return { order, cycle: findCycle(plan, deps, done, n) };
