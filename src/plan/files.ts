@@ -81,8 +81,12 @@ function stripKind(inline: PhrasingContent[]): { kind?: FileKind; rest: Phrasing
   if (head?.type === "text") {
     const m = KIND_PREFIX.exec(head.value);
     const kind = m ? KINDS.get(m[1]!.toLowerCase()) : undefined;
-    if (m && kind)
-      return { kind, rest: [{ type: "text", value: head.value.slice(m[0].length) }, ...nodes.slice(1)] };
+    if (m && kind) {
+      // One copy with its head replaced, rather than a slice spread into a new array (every file line).
+      const rest = nodes.slice();
+      rest[0] = { type: "text", value: head.value.slice(m[0].length) };
+      return { kind, rest };
+    }
   }
   return { rest: nodes };
 }
