@@ -4,7 +4,7 @@
  *
  * On the 2 shared cores here the wall times swing by ±20% with the load; compare two builds in one process,
  * alternating, rather than run after run. What does not swing: a parse of the batched plan allocates ~600 MB
- * (commonmark.js itself a little over half), and about a fifth of its time is scavenging, most of it copying
+ * (commonmark.js itself a little over half), and about a fifth of its time is scavenging, much of it copying
  * the ~26 MB Plan it builds out of the young generation.
  */
 import { parsePlan, planGraph } from "../plan/index.js";
