@@ -1,25 +1,41 @@
 import { readFile } from "node:fs/promises";
+import { gitSpawnerPids } from "../git/index.js";
 
-/** CPU time of this process and of its finished children (git, agents), in ms. */
+/** CPU time of this process and of the processes it ran (git, agents), in ms. */
 export interface CpuTimes {
   selfMs: number;
   childrenMs: number;
 }
 
 /**
- * Node reports only its own CPU; the children's comes from /proc/self/stat (cutime + cstime, in clock
- * ticks of 10 ms on Linux). Elsewhere children count as 0 and the report says "—".
+ * Node reports only its own CPU; the rest comes from /proc (Linux, clock ticks of 10 ms): this
+ * process's finished children (cutime + cstime: the agents) and the git spawner processes, their own
+ * time and their finished children's (git itself). Elsewhere children count as 0 and the report says "—".
  */
 export async function cpuTimes(): Promise<CpuTimes> {
   const own = process.cpuUsage();
   const selfMs = (own.user + own.system) / 1000;
   try {
-    const stat = await readFile("/proc/self/stat", "utf8");
-    // Fields after the command name (which may contain spaces) start at field 3.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[13]) + Number(fields[14]);
+    let ticks = (await statTicks("self")).children;
+    for (const pid of gitSpawnerPids()) {
+      const spawner = await statTicks(String(pid)).catch(() => ({ own: 0, children: 0 }));
+      ticks += spawner.own + spawner.children;
+    }
     return { selfMs, childrenMs: Number.isFinite(ticks) ? ticks * 10 : Number.NaN };
   } catch {
     return { selfMs, childrenMs: Number.NaN };
   }
+}
+
+async function statTicks(pid: string): Promise<{ own: number; children: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces) start at field 3: utime is field 14.
+  const f = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  return {
+    own: (f[11] ?? Number.NaN) + (f[12] ?? Number.NaN),
+    children: (f[13] ?? Number.NaN) + (f[14] ?? Number.NaN),
+  };
 }

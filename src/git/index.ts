@@ -49,3 +49,4 @@ export {
   worktreeList,
 } from "./repo.js";
 export { normalizeBranch, type PoolEvent, type Slot, type SlotSnapshot, type SlotState } from "./slot.js";
+export { gitSpawnerPids } from "./spawn.js";

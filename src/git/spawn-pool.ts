@@ -32,6 +32,11 @@ export class SpawnPool {
 
   constructor(private readonly size = 2) {}
 
+  /** The spawner processes now running (their CPU, and their children's, is Orchard's too). */
+  pids(): number[] {
+    return this.servers.map((s) => s.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
   run(args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
     const server = this.pick();
     const id = this.nextId++;

@@ -56,8 +56,13 @@ export async function spawnGit(args: readonly string[], opts: SpawnOptions): Pro
   return spawnInline(args, opts);
 }
 
-/** Spawner threads, created on first use (ORCHARD_GIT_SPAWN=inline spawns on the calling thread). */
+/** Spawner processes, created on first use (ORCHARD_GIT_SPAWN=inline spawns on the calling thread). */
 let pool: SpawnPool | undefined;
+
+/** Pids of the processes that spawn git for this one (for CPU accounting in `orchard bench`). */
+export function gitSpawnerPids(): number[] {
+  return pool?.pids() ?? [];
+}
 
 async function spawnInline(args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
   const started = performance.now();
