@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { gitSpawnerPids } from "../git/index.js";
+import { spawnerPids } from "../spawner/index.js";
 
 /** CPU time of this process and of the processes it ran (git, agents), in ms. */
 export interface CpuTimes {
@@ -17,7 +17,7 @@ export async function cpuTimes(): Promise<CpuTimes> {
   const selfMs = (own.user + own.system) / 1000;
   try {
     let ticks = (await statTicks("self")).children;
-    for (const pid of gitSpawnerPids()) {
+    for (const pid of spawnerPids()) {
       const spawner = await statTicks(String(pid)).catch(() => ({ own: 0, children: 0 }));
       ticks += spawner.own + spawner.children;
     }

@@ -49,4 +49,3 @@ export {
   worktreeList,
 } from "./repo.js";
 export { normalizeBranch, type PoolEvent, type Slot, type SlotSnapshot, type SlotState } from "./slot.js";
-export { gitSpawnerPids } from "./spawn.js";

@@ -1,23 +1,7 @@
 import { execa } from "execa";
-import { SpawnPool } from "./spawn-pool.js";
+import { type SpawnOptions, type SpawnResult, spawner } from "../spawner/index.js";
 
-/** What one git process did; the same shape whether it succeeded, failed or was killed. */
-export interface SpawnResult {
-  stdout: string;
-  stderr: string;
-  /** null when the process was killed by a signal or could not start. */
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  durationMs: number;
-}
-
-export interface SpawnOptions {
-  cwd: string;
-  env: Record<string, string>;
-  input?: string;
-  timeoutMs: number;
-}
+export type { SpawnOptions, SpawnResult };
 
 /** After TERM, the group gets this long before KILL. */
 const KILL_GRACE_MS = 2_000;
@@ -31,7 +15,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.once("exit", () => {
     for (const pid of liveGroups) killGroup(pid, "SIGKILL");
-    for (const pid of pool?.liveGroups ?? []) killGroup(pid, "SIGKILL");
+    for (const pid of spawner().liveGroups) killGroup(pid, "SIGKILL");
   });
 }
 
@@ -49,19 +33,8 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export async function spawnGit(args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
   installExitHook();
-  if (process.env.ORCHARD_GIT_SPAWN !== "inline") {
-    pool ??= new SpawnPool();
-    return pool.run(args, opts);
-  }
+  if (process.env.ORCHARD_SPAWN !== "inline") return spawner().run("git", args, opts);
   return spawnInline(args, opts);
-}
-
-/** Spawner processes, created on first use (ORCHARD_GIT_SPAWN=inline spawns on the calling thread). */
-let pool: SpawnPool | undefined;
-
-/** Pids of the processes that spawn git for this one (for CPU accounting in `orchard bench`). */
-export function gitSpawnerPids(): number[] {
-  return pool?.pids() ?? [];
 }
 
 async function spawnInline(args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {

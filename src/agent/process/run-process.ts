@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { statSync } from "node:fs";
+import { type RemoteChild, spawner } from "../../spawner/index.js";
 import { type LogSink, openLog } from "./log.js";
 import { DEFAULT_KILL_GRACE_MS, type RunProcessOptions, type RunProcessResult } from "./options.js";
 import { pipeOutput } from "./output.js";
@@ -63,15 +64,24 @@ function supervise(
   let exited = false;
   let settled = false;
 
-  let child: ChildProcess;
+  let child: ChildProcess | RemoteChild;
+  // PWD follows cwd: some CLIs (OpenCode) take their project directory from $PWD, not from getcwd().
+  const env = { ...process.env, PWD: opts.cwd, ...opts.env };
   try {
-    child = spawn(file, args, {
-      cwd: opts.cwd,
-      // PWD follows cwd: some CLIs (OpenCode) take their project directory from $PWD, not from getcwd().
-      env: { ...process.env, PWD: opts.cwd, ...opts.env },
-      detached: true,
-      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
+    // From a spawner process (src/spawner): forking here would block the engine for ~10 ms per child.
+    child =
+      process.env.ORCHARD_SPAWN === "inline"
+        ? spawn(file, args, {
+            cwd: opts.cwd,
+            env,
+            detached: true,
+            stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+          })
+        : spawner().start(file, args, {
+            cwd: opts.cwd,
+            env,
+            ...(opts.input === undefined ? {} : { input: opts.input }),
+          });
   } catch (err) {
     // Synchronous spawn failures: invalid arguments such as a NUL byte in argv.
     const reason = (err as Error).message;

@@ -1,0 +1,13 @@
+/**
+ * spawner: starts Orchard's child processes (git, agents, verification commands) from small helper
+ * processes, so that no fork copies the engine's memory map or blocks its event loop.
+ */
+export {
+  Spawner,
+  type SpawnOptions,
+  type SpawnResult,
+  type StartOptions,
+  spawner,
+  spawnerPids,
+} from "./pool.js";
+export { RemoteChild, RemoteStream } from "./remote-child.js";
