@@ -47,4 +47,23 @@ describe("children die with Orchard", () => {
     expect(grandchild).toBeGreaterThan(0);
     expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
   });
+
+  it("a process killed outright (no exit hook runs) still takes its agents' groups with it", async () => {
+    const dir = await tempDir();
+    const pidFile = join(dir, "grandchild.pid");
+    const host = join(dir, "host.mts");
+    // SIGKILL leaves Orchard no chance to clean up: the spawner process notices its channel close.
+    await writeFile(
+      host,
+      `import { runProcess } from ${JSON.stringify(agentIndex)};
+       void runProcess({ argv: [process.execPath, ${JSON.stringify(fixture("grandchild.mjs"))}, ${JSON.stringify(pidFile)}],
+         cwd: ${JSON.stringify(dir)}, onLine: (l) => { if (l.startsWith("spawned")) process.kill(process.pid, "SIGKILL"); } });`,
+    );
+    const tsx = fileURLToPath(import.meta.resolve("tsx"));
+    const r = await runProcess({ argv: [node, "--import", tsx, host], cwd: dir, timeoutMs: 60_000 });
+    expect(r.signal).toBe("SIGKILL");
+    const grandchild = Number(await readFile(pidFile, "utf8"));
+    expect(grandchild).toBeGreaterThan(0);
+    expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
+  });
 });
