@@ -197,6 +197,7 @@ export async function runAttempt(
       ));
     }
     if (lostLease) return void (await fail("lease lost: another worker took the task over"));
+    if (committed.onSince && committed.commit) ctx.committedOnBase.set(taskId, committed.commit);
     const accepted = await finish({
       kind: "succeeded",
       resultCommit: committed.changed ? committed.commit : null,

@@ -23,6 +23,11 @@ export interface RunContext {
   presatisfied: ReadonlySet<string>;
   landingOrder: readonly string[];
   /**
+   * Result commits this process made directly on their task's base (task id → commit): landing such a
+   * commit on an unmoved base needs no merge computed. A hint only: without it, landing merges as usual.
+   */
+  committedOnBase: Map<string, string>;
+  /**
    * Resolves once the integration branch exists. A new run creates it next to its first agents (it is
    * needed only by the first merge), after the pool's recovery has cleared stale ref locks.
    */

@@ -58,6 +58,9 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
       ref,
       expectedHead: head,
       theirs: task.resultCommit,
+      ...(ctx.committedOnBase.get(taskId) === task.resultCommit && task.baseCommit
+        ? { theirsParent: task.baseCommit }
+        : {}),
       message: `Merge task ${taskId}: ${title}\n\nOrchard-Run: ${runId}\nOrchard-Task: ${taskId}\n`,
     });
   } catch (err) {

@@ -270,6 +270,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     tasks: new Map(plan.tasks.map((t) => [t.id as string, t])),
     presatisfied,
     integrationReady,
+    committedOnBase: new Map(),
     landingOrder: landingOrder(
       plan.tasks.map((t) => ({ taskId: t.id, index: t.index })),
       graph.edges,

@@ -21,6 +21,8 @@ export interface CommitAllResult {
   changed: boolean;
   /** True when Orchard made a commit here (there were uncommitted changes). */
   committedNow: boolean;
+  /** True when `commit` is Orchard's, made directly on `since` (the agent committed nothing itself). */
+  onSince?: boolean;
 }
 
 /**
@@ -71,7 +73,8 @@ export async function commitAll(
     // The agent made no commits of its own: what Orchard committed (or not) is the whole story.
     if (!committedNow) return { commit: null, changed: false, committedNow };
     const after = await headFromFiles(cwd, commonDir);
-    if (after !== null && after !== before) return { commit: after, changed: !emptyCommit, committedNow };
+    if (after !== null && after !== before)
+      return { commit: after, changed: !emptyCommit, committedNow, onSince: true };
   }
   const { stdout } = await git.run(["rev-parse", "HEAD", "HEAD^{tree}", `${opts.since}^{tree}`], {
     cwd,

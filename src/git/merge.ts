@@ -48,6 +48,12 @@ export interface MergeIntoRefInput {
   /** The commit to merge in (a task branch's head). */
   theirs: string;
   message: string;
+  /**
+   * Set when `theirs` is known to be a commit whose only parent is this commit (Orchard committed a
+   * task's work directly on its base). When that is `expectedHead` too, the merged tree is theirs' own:
+   * no merge to compute, one git process instead of three.
+   */
+  theirsParent?: string;
 }
 
 export type MergeIntoRefResult =
@@ -60,6 +66,12 @@ export type MergeIntoRefResult =
  * ref throws GitError REF_CHANGED. Work that is already contained in the head is "merged" as the head.
  */
 export async function mergeIntoRef(git: Git, input: MergeIntoRefInput): Promise<MergeIntoRefResult> {
+  if (input.theirsParent !== undefined && input.theirsParent === input.expectedHead) {
+    const parents = [input.expectedHead, input.theirs];
+    const commit = await commitTree(git, `${input.theirs}^{tree}`, parents, input.message);
+    await updateRef(git, input.ref, commit, input.expectedHead, `orchard: merge ${input.theirs}`);
+    return { kind: "merged", commit };
+  }
   // Asked side by side: the common case (not contained yet) needs the merged tree anyway.
   const [contained, merged] = await Promise.all([
     isAncestor(git, input.theirs, input.expectedHead),

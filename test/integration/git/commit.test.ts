@@ -27,7 +27,7 @@ describe("commitAll", () => {
     await writeFile(join(wt, "node_modules/x/index.js"), "ignored\n");
 
     const result = await commitAll(git, wt, "Task 1: do it\n\nDetails.", { since: repo.head });
-    expect(result).toMatchObject({ changed: true, committedNow: true });
+    expect(result).toMatchObject({ changed: true, committedNow: true, onSince: true });
     expect(result.commit).toBe((await rawGit(wt, ["rev-parse", "HEAD"])).trim());
     expect(await show("HEAD")).toBe("Task 1: do it\n\nA\tnew file.ts\nM\tsrc/a.ts\nD\tsrc/b.ts\n");
     expect(await rawGit(wt, ["status", "--porcelain"])).toBe("");
@@ -52,6 +52,7 @@ describe("commitAll", () => {
 
     const result = await commitAll(git, wt, "Task 1", { since: repo.head });
     expect(result).toMatchObject({ changed: true, committedNow: true });
+    expect(result.onSince).toBeUndefined();
     expect((await rawGit(wt, ["rev-parse", `${result.commit}^`])).trim()).toBe(agentCommit);
   });
 

@@ -96,6 +96,39 @@ describe("mergeTree and mergeIntoRef", () => {
     expect(await repo.git(["status", "--porcelain"])).toBe("");
   });
 
+  it("lands a commit made directly on the head by its own tree, as the same --no-ff merge", async () => {
+    const ref = "refs/heads/orchard/r2/integration";
+    await updateRef(git, ref, repo.head, null);
+    const task = await branchWith("t", "main", { "t.txt": "t\n" });
+    const result = await mergeIntoRef(git, {
+      ref,
+      expectedHead: repo.head,
+      theirs: task,
+      message: "Merge task 1\n",
+      theirsParent: repo.head,
+    });
+    expect(result.kind).toBe("merged");
+    if (result.kind !== "merged") return;
+    expect(await revParse(git, ref)).toBe(result.commit);
+    expect((await repo.git(["show", "-s", "--format=%P", result.commit])).trim()).toBe(
+      `${repo.head} ${task}`,
+    );
+    expect(await revParse(git, `${result.commit}^{tree}`)).toBe(await revParse(git, `${task}^{tree}`));
+    // A hint that does not match the head is ignored: the merge is computed.
+    const other = await branchWith("o", "main", { "o.txt": "o\n" });
+    const second = await mergeIntoRef(git, {
+      ref,
+      expectedHead: result.commit,
+      theirs: other,
+      message: "Merge task 2\n",
+      theirsParent: repo.head,
+    });
+    expect(second.kind).toBe("merged");
+    if (second.kind !== "merged") return;
+    expect(await repo.git(["ls-tree", "--name-only", "-r", second.commit])).toContain("o.txt");
+    expect(await repo.git(["ls-tree", "--name-only", "-r", second.commit])).toContain("t.txt");
+  });
+
   it("reports conflicting paths and git's message", async () => {
     const a = await branchWith("a", "main", { "src/a.ts": "export const a = 'A';\n" });
     const b = await branchWith("b", "main", { "src/a.ts": "export const a = 'B';\n", "ok.txt": "fine\n" });
