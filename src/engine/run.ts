@@ -388,21 +388,32 @@ async function spentSoFar(store: Store, runId: RunId): Promise<number> {
   return usd;
 }
 
-/** Writes events to the store's log in order, off the engine's critical path. */
+/**
+ * Writes events to the store's log in order, off the engine's critical path: events that arrive while a
+ * write is under way go together in the next one (one transaction, not one per event: each commit is a
+ * file write, and a task emits about eight events).
+ */
 function persistEvents(bus: EventBus, store: Store, runId: RunId) {
-  let chain = Promise.resolve();
+  let pending: Array<{ type: string; data: Record<string, unknown>; at: number }> = [];
+  let writing: Promise<void> | null = null;
+  const drain = async () => {
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      await store.appendEvents(runId, batch).catch(() => {});
+    }
+    writing = null;
+  };
   const off = bus.on((event) => {
     if (!isPersisted(event)) return;
     const { type, runId: _r, ...data } = event;
-    chain = chain.then(
-      () => store.appendEvent(runId, type, data as Record<string, unknown>).then(() => {}),
-      () => {},
-    );
+    pending.push({ type, data: data as Record<string, unknown>, at: Date.now() });
+    writing ??= drain();
   });
   return {
     flush: async () => {
       off();
-      await chain.catch(() => {});
+      while (writing) await writing;
     },
   };
 }

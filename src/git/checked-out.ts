@@ -11,6 +11,8 @@ export async function branchCheckedOutElsewhere(
   commonDir: string,
   ownGitDir: string,
   branch: string,
+  /** Git dirs of worktrees whose HEADs the caller keeps track of itself (the pool's own slots). */
+  known: ReadonlySet<string> = new Set(),
 ): Promise<string | false | null> {
   if (existsSync(join(commonDir, "reftable"))) return null;
   const ref = `refs/heads/${branch}`;
@@ -22,14 +24,17 @@ export async function branchCheckedOutElsewhere(
     // No linked worktrees.
   }
   const gitDirs = [commonDir, ...names.map((name) => join(commonDir, "worktrees", name))].filter(
-    (gitDir) => gitDir !== ownGitDir,
+    (gitDir) => gitDir !== ownGitDir && !known.has(gitDir),
   );
   const files = ["HEAD", "rebase-merge/head-name", "rebase-apply/head-name", "BISECT_START"];
   for (const gitDir of gitDirs) {
     for (const file of files) {
+      const path = join(gitDir, file);
+      // existsSync does not throw: most of these files are absent, and a thrown ENOENT costs more.
+      if (file !== "HEAD" && !existsSync(path)) continue;
       let text = "";
       try {
-        text = readFileSync(join(gitDir, file), "utf8").trim();
+        text = readFileSync(path, "utf8").trim();
       } catch {
         continue;
       }

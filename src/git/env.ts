@@ -25,9 +25,24 @@ export const READ_ONLY_GIT_ENV: Readonly<Record<string, string>> = { GIT_OPTIONA
 export const UNSET_GIT_ENV = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"];
 
 export function gitEnv(extra?: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !UNSET_GIT_ENV.includes(key)) env[key] = value;
+  return { ...inherited(), ...PINNED_GIT_ENV, ...extra };
+}
+
+let snapshot: { keys: string; env: Record<string, string> } | null = null;
+
+/**
+ * Our environment minus what would redirect git. Reading all of process.env (a getter per variable) on
+ * every git call cost more main-thread time than anything else on a task's path but SQLite and file
+ * renames (docs/benchmarks.md), so it is copied once and again only when the set of names changes.
+ */
+function inherited(): Record<string, string> {
+  const keys = Object.keys(process.env).join("\0");
+  if (snapshot?.keys !== keys) {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (value !== undefined && !UNSET_GIT_ENV.includes(key)) env[key] = value;
+    }
+    snapshot = { keys, env };
   }
-  return { ...env, ...PINNED_GIT_ENV, ...extra };
+  return snapshot.env;
 }

@@ -23,6 +23,7 @@ import {
   handOffMoved,
   markClean,
   moveSlot,
+  realSlotGitDir,
   resetSlot,
   unmarkClean,
 } from "./slot-ops.js";
@@ -51,6 +52,10 @@ interface Entry {
   reason: string | null;
   /** In-flight background work (reset, creation, move). */
   work: Promise<void> | null;
+  /** The slot's git dir (real path), once known; forgotten when the worktree is created again. */
+  gitDir: string | null;
+  /** Its clean mark is on disk (see `settled`). */
+  marked: boolean;
 }
 
 interface Claim {
@@ -113,7 +118,7 @@ export class WorktreePool {
     const marks = await Promise.all(adopted.map((entry) => cleanMark(entry.dir)));
     adopted.forEach((entry, i) => {
       const at = marks[i] ?? null;
-      if (at !== null) Object.assign(entry, { state: "free", cleanAt: at });
+      if (at !== null) Object.assign(entry, { state: "free", cleanAt: at, marked: true });
       else entry.work = this.resetInBackground(entry);
     });
     this.initialized = true;
@@ -145,10 +150,23 @@ export class WorktreePool {
         this.emit({ type: "slot:created", slotId: slotName(entry.index), ms: performance.now() - started });
       }
       // The mark goes before the agent can touch a file: a crash from here on means "reset me".
-      const unmarked = unmarkClean(entry.dir);
+      const unmarked = entry.marked ? unmarkClean(entry.dir) : Promise.resolve();
+      entry.marked = false;
       const handedOff =
         entry.cleanAt === sha
-          ? handOffClean(this.git, { dir: entry.dir, commonDir: this.commonDir, cleanAt: sha }, short, sha)
+          ? handOffClean(
+              this.git,
+              {
+                dir: entry.dir,
+                commonDir: this.commonDir,
+                cleanAt: sha,
+                gitDir: this.gitDirOf(entry),
+                // The pool knows what its own slots hold (waitForBranch): only other worktrees are read.
+                poolGitDirs: this.knownGitDirs(),
+              },
+              short,
+              sha,
+            )
           : handOffMoved(this.git, entry.dir, short, sha);
       await Promise.all([unmarked, handedOff]);
     } catch (error) {
@@ -196,12 +214,29 @@ export class WorktreePool {
     await Promise.all(jobs);
   }
 
-  /** Resolves when no slot is being reset, moved or created. */
+  /**
+   * Resolves when no slot is being reset, moved or created, and every free slot carries its clean mark:
+   * marks are written here (a run's end) rather than after each reset, a file write saved per task. A
+   * crash before that leaves slots unmarked, and the next pool resets them: the safe side.
+   */
   async settled(): Promise<void> {
     for (;;) {
       const work = [...this.entries.values()].map((entry) => entry.work).filter((w) => w !== null);
-      if (work.length === 0) return;
-      await Promise.all(work);
+      if (work.length > 0) {
+        await Promise.all(work);
+        continue;
+      }
+      const unmarked = [...this.entries.values()].filter(
+        (e) => e.state === "free" && !e.marked && e.cleanAt !== null,
+      );
+      if (unmarked.length === 0) return;
+      // As background work, so no acquirer takes a slot while its mark is being written.
+      for (const entry of unmarked) {
+        const at = entry.cleanAt!;
+        entry.marked = true;
+        // Without its mark the slot is only reset again by the next pool that adopts it: no harm done.
+        void this.background(entry, () => markClean(entry.dir, at).catch(() => undefined), at);
+      }
     }
   }
 
@@ -299,6 +334,7 @@ export class WorktreePool {
         await job();
         if (cleanAt !== undefined) entry.cleanAt = cleanAt;
       } catch {
+        entry.gitDir = null;
         try {
           entry.cleanAt = await rebuildSlot(this.git, entry.dir, entry.base ?? cleanAt ?? "HEAD");
         } catch (error) {
@@ -306,8 +342,6 @@ export class WorktreePool {
           return;
         }
       }
-      // Without its mark the slot is only reset again by the next pool that adopts it: no harm done.
-      if (entry.cleanAt !== null) await markClean(entry.dir, entry.cleanAt).catch(() => undefined);
       Object.assign(entry, { state: "free", branch: null, base: null, reason: null });
     };
     const work = run().finally(() => {
@@ -336,6 +370,19 @@ export class WorktreePool {
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────────
 
+  private gitDirOf(entry: Entry): string {
+    entry.gitDir ??= realSlotGitDir(entry.dir);
+    return entry.gitDir;
+  }
+
+  private knownGitDirs(): Set<string> {
+    const dirs = new Set<string>();
+    for (const entry of this.entries.values()) {
+      if (entry.gitDir && entry.state !== "broken") dirs.add(entry.gitDir);
+    }
+    return dirs;
+  }
+
   private newEntry(index: number, state: SlotState): Entry {
     const entry: Entry = {
       index,
@@ -346,6 +393,8 @@ export class WorktreePool {
       base: null,
       reason: null,
       work: null,
+      gitDir: null,
+      marked: false,
     };
     this.entries.set(index, entry);
     return entry;

@@ -1,13 +1,5 @@
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GitError } from "./errors.js";
 
@@ -18,8 +10,9 @@ import { GitError } from "./errors.js";
  * hand-off and a landing each saved one to two git processes this way, several milliseconds apiece on
  * a loaded machine (docs/benchmarks.md). No reflog entry is written for these refs. Repositories on the
  * reftable backend keep refs elsewhere: there every function here declines and callers ask git.
- * The file calls are synchronous: a handful of syscalls on tiny files, where a thread-pool round trip
- * each cost milliseconds under load; the event loop waits on no process here.
+ * Reads are synchronous (tiny files, cheaper than a thread-pool round trip); the writes are not: a
+ * rename over an existing file makes ext4 write the new one out first, ~2 ms that must not block the
+ * event loop (measured in a 16-worker run, docs/benchmarks.md).
  */
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -88,9 +81,9 @@ async function underLock(path: string, content: string, name: string, check: () 
       stderr: `cannot create ${name}: ${(error as Error).message}`,
     });
   }
-  let fd: number | undefined;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    fd = openSync(lock, "wx");
+    handle = await open(lock, "wx");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new GitError({
@@ -103,15 +96,15 @@ async function underLock(path: string, content: string, name: string, check: () 
   let renamed = false;
   try {
     if (!check()) return false;
-    writeSync(fd, content);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(lock, path);
+    await handle.writeFile(content);
+    await handle.close();
+    handle = undefined;
+    await rename(lock, path);
     renamed = true;
     return true;
   } finally {
-    if (fd !== undefined) closeSync(fd);
-    if (!renamed) rmSync(lock, { force: true });
+    await handle?.close().catch(() => undefined);
+    if (!renamed) await rm(lock, { force: true });
   }
 }
 

@@ -21,6 +21,11 @@ export async function slotGitDir(dir: string): Promise<string> {
   return slotGitDirSync(dir);
 }
 
+/** The slot's git dir with symlinks resolved, as git names worktrees in `<common dir>/worktrees/`. */
+export function realSlotGitDir(dir: string): string {
+  return realpathSync(slotGitDirSync(dir));
+}
+
 /** `slotGitDir` without a thread-pool round trip: one tiny file, read on every hand-off and commit. */
 function slotGitDirSync(dir: string): string {
   let text = "";
@@ -44,7 +49,9 @@ function slotGitDirSync(dir: string): string {
 
 /** Lock files a killed git leaves behind in a worktree's git dir. Only call when no git runs there. */
 export async function removeStaleLocks(gitDir: string): Promise<void> {
-  await Promise.all(["index.lock", "HEAD.lock"].map((name) => rm(join(gitDir, name), { force: true })));
+  // Looked for first: they are almost never there, and rm of a missing file still costs a round trip.
+  const stale = ["index.lock", "HEAD.lock"].map((name) => join(gitDir, name)).filter((p) => existsSync(p));
+  await Promise.all(stale.map((path) => rm(path, { force: true })));
 }
 
 /**
@@ -55,13 +62,19 @@ export async function removeStaleLocks(gitDir: string): Promise<void> {
  */
 export async function handOffClean(
   git: Git,
-  slot: { dir: string; commonDir: string; cleanAt: string },
+  slot: {
+    dir: string;
+    commonDir: string;
+    cleanAt: string;
+    gitDir?: string;
+    poolGitDirs?: ReadonlySet<string>;
+  },
   branch: string,
   base: string,
 ): Promise<void> {
   const { dir } = slot;
-  const ownGitDir = realpathSync(slotGitDirSync(dir));
-  const holder = await branchCheckedOutElsewhere(slot.commonDir, ownGitDir, branch);
+  const ownGitDir = slot.gitDir ?? realSlotGitDir(dir);
+  const holder = await branchCheckedOutElsewhere(slot.commonDir, ownGitDir, branch, slot.poolGitDirs);
   if (holder === null) {
     await git.run(["branch", "-f", branch, base], inSlot(dir));
     await git.run(["symbolic-ref", "HEAD", `refs/heads/${branch}`], inSlot(dir));

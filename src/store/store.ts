@@ -3,7 +3,7 @@ import { migrationProvider } from "./migrations/index.js";
 import type { Database, Dialect } from "./schema.js";
 import { claimTask } from "./sql/claim-task.js";
 import type { Ctx } from "./sql/context.js";
-import { appendEvent, listEvents } from "./sql/events.js";
+import { appendEvent, appendEvents, listEvents } from "./sql/events.js";
 import { finishAttempt } from "./sql/finish-attempt.js";
 import { renewLease, updateAttempt } from "./sql/leases.js";
 import { tryLock, unlock } from "./sql/locks.js";
@@ -99,6 +99,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
     listSlots: () => listSlots(ctx),
 
     appendEvent: (runId, type, data, now) => appendEvent(ctx, runId, type, data, clock(now)),
+    appendEvents: (runId, events, now) => appendEvents(ctx, runId, events, clock(now)),
     listEvents: (runId, afterSeq, limit) => listEvents(ctx, runId, afterSeq, limit),
 
     tryLock: (name, owner, ttlMs, now) => tryLock(ctx, name, owner, ttlMs, clock(now)),

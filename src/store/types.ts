@@ -293,6 +293,12 @@ export interface Store {
 
   // events: append-only, sequence-numbered
   appendEvent(runId: RunId, type: string, data: Record<string, unknown>, now?: number): Promise<number>;
+  /** Several events of one run, in the order given, in one transaction (`at` defaults to now). */
+  appendEvents(
+    runId: RunId,
+    events: ReadonlyArray<{ type: string; data: Record<string, unknown>; at?: number }>,
+    now?: number,
+  ): Promise<number[]>;
   listEvents(runId: RunId, afterSeq?: number, limit?: number): Promise<EventRecord[]>;
 
   // named locks with a time limit (integration is serialized per run across processes)

@@ -30,6 +30,29 @@ export async function appendEvent(
   });
 }
 
+/** Appends several events of one run in order, in one transaction; returns their seqs. */
+export async function appendEvents(
+  ctx: Ctx,
+  runId: RunId,
+  events: ReadonlyArray<{ type: string; data: Record<string, unknown>; at?: number }>,
+  now: number,
+): Promise<number[]> {
+  if (events.length === 0) return [];
+  return inTx(ctx, async (trx) => {
+    if (ctx.dialect === "postgres")
+      await sql`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`.execute(trx);
+    const rows = await trx
+      .insertInto("events")
+      .values(
+        events.map((e) => ({ run_id: runId, type: e.type, at: e.at ?? now, data: toJson(e.data) ?? "{}" })),
+      )
+      .returning("seq")
+      .execute();
+    // Multi-row inserts number their rows in the order given on both dialects; sorted to be sure.
+    return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+  });
+}
+
 export async function listEvents(ctx: Ctx, runId: RunId, afterSeq = 0, limit = 1000): Promise<EventRecord[]> {
   const rows = await ctx.db
     .selectFrom("events")

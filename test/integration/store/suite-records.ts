@@ -100,6 +100,32 @@ export function recordSuite(get: GetStore, target: () => ConformanceTarget): voi
     expect(await store.listEvents(id, seqs[4])).toEqual([]);
   });
 
+  it("appends a batch of events in order, in one go, after those before it", async () => {
+    const store = get();
+    const { id } = runInput();
+    const first = await store.appendEvent(id, "run:started", {}, T0);
+    const seqs = await store.appendEvents(
+      id,
+      [
+        { type: "task:queued", data: { taskId: "1" }, at: T0 + 1 },
+        { type: "task:started", data: { taskId: "1" } },
+        { type: "task:completed", data: { taskId: "1" }, at: T0 + 3 },
+      ],
+      T0 + 2,
+    );
+    expect(seqs).toHaveLength(3);
+    expect(seqs[0]).toBeGreaterThan(first);
+    const all = await store.listEvents(id);
+    expect(all.map((e) => [e.type, e.at])).toEqual([
+      ["run:started", T0],
+      ["task:queued", T0 + 1],
+      ["task:started", T0 + 2],
+      ["task:completed", T0 + 3],
+    ]);
+    expect(all.slice(1).map((e) => e.seq)).toEqual(seqs);
+    expect(await store.appendEvents(id, [])).toEqual([]);
+  });
+
   it("locks: exclusive, renewable by the owner, free after expiry, unlocked only by the owner", async () => {
     const store = get();
     const name = `integrate:${runInput().id}`;
