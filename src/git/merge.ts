@@ -49,9 +49,10 @@ export interface MergeIntoRefInput {
   theirs: string;
   message: string;
   /**
-   * Set when `theirs` is known to be a commit whose only parent is this commit (Orchard committed a
-   * task's work directly on its base). When that is `expectedHead` too, the merged tree is theirs' own:
-   * no merge to compute, one git process instead of three.
+   * Set when `theirs` is known to be a fresh commit whose only parent is this commit (Orchard committed
+   * a task's work directly on its base, in this run). When that is `expectedHead` too, the merged tree
+   * is theirs' own: no merge to compute, one git process instead of three; otherwise `theirs` is not
+   * asked about being contained already.
    */
   theirsParent?: string;
 }
@@ -72,9 +73,10 @@ export async function mergeIntoRef(git: Git, input: MergeIntoRefInput): Promise<
     await updateRef(git, input.ref, commit, input.expectedHead, `orchard: merge ${input.theirs}`);
     return { kind: "merged", commit };
   }
-  // Asked side by side: the common case (not contained yet) needs the merged tree anyway.
+  // Asked side by side: the common case (not contained yet) needs the merged tree anyway. A commit
+  // known to sit on its base (`theirsParent`) is a fresh one of this run: not contained, nothing to ask.
   const [contained, merged] = await Promise.all([
-    isAncestor(git, input.theirs, input.expectedHead),
+    input.theirsParent === undefined ? isAncestor(git, input.theirs, input.expectedHead) : false,
     mergeTree(git, input.expectedHead, input.theirs),
   ]);
   if (contained) return { kind: "merged", commit: input.expectedHead };
