@@ -8,7 +8,10 @@ export const RunOptionsSchema = z.object({
   // `dagger` and `sandbox` (agents confined by bubblewrap) are not built yet: refused rather than run unconfined.
   mode: z.enum(["local", "parallel"]).default("parallel"),
   workers: z.number().int().min(1).max(256).default(3),
-  /** Pooled worktrees; more than workers so slot resets overlap running agents. 0 = workers + 2. */
+  /**
+   * Pooled worktrees; more than workers so that slot resets overlap running agents and a worker can
+   * start its next agent while its last result is committed. 0 = workers + min(workers, 4).
+   */
   slots: z.number().int().min(0).max(512).default(0),
   maxAttempts: z.number().int().min(1).max(20).default(2),
   timeoutS: z.number().positive().default(1800),
@@ -43,7 +46,7 @@ export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
 export function normalizeOptions(input: RunOptionsInput): RunOptions {
   const opts = RunOptionsSchema.parse(input);
   if (opts.mode === "local") opts.workers = 1;
-  if (opts.slots === 0) opts.slots = opts.workers + Math.min(2, opts.workers);
+  if (opts.slots === 0) opts.slots = opts.workers + Math.min(4, opts.workers);
   if (opts.slots < opts.workers) opts.slots = opts.workers;
   return opts;
 }

@@ -130,7 +130,7 @@ export class WorktreePool {
     const started = performance.now();
     const short = normalizeBranch(branch);
     // Acquirers take their place in the queue in the order they called, whatever order their commit
-    // lookups finish in (git runs on several spawner threads): the lookup happens behind a gate.
+    // lookups finish in (git runs in several spawner processes): the lookup happens behind a gate.
     const turn = this.gate.then(async () => {
       const sha = FULL_SHA.test(base) ? base : await resolveCommit(this.git, base);
       await this.waitForBranch(short);
