@@ -14,6 +14,8 @@ const LOCK_TTL_MS = 120_000;
 export async function integrate(ctx: RunContext): Promise<number> {
   const { store, runId } = ctx;
   await ctx.integrationReady;
+  // Nothing completed, nothing to land: no lock taken (two store writes saved on most looks at a run).
+  if (!(await store.listTasks(runId)).some((t) => t.status === "completed")) return 0;
   const lock = `integrate:${runId}`;
   if (!(await store.tryLock(lock, ctx.owner, LOCK_TTL_MS))) return 0;
   let landed = 0;

@@ -27,11 +27,14 @@ export interface RecoveredPool {
  */
 export async function recoverPool(git: Git, toplevel: string, dir: string): Promise<RecoveredPool> {
   const poolDir = await preparePoolDir(dir);
-  await assertSafePoolDir(git, toplevel, poolDir);
-  await excludeFromStatus(git, toplevel, poolDir);
-  await removeStaleOrchardRefLocks(git);
-  // `worktree list` marks worktrees whose directories are gone as prunable: prune only then.
-  const listed = await worktreeList(git);
+  // Independent of one another; only the removals below wait for all of them (the safety check first).
+  const [, , , listed] = await Promise.all([
+    assertSafePoolDir(git, toplevel, poolDir),
+    excludeFromStatus(git, toplevel, poolDir),
+    removeStaleOrchardRefLocks(git),
+    // `worktree list` marks worktrees whose directories are gone as prunable: prune only then.
+    worktreeList(git),
+  ]);
   if (listed.some((wt) => wt.prunable !== null)) await pruneWorktrees(git);
   const registered = new Set(
     listed
