@@ -29,40 +29,36 @@ describe("children die with Orchard", () => {
     expect(rb.signal).toBe("SIGTERM");
   });
 
-  it("a process exiting with an agent running takes the agent's whole group with it", async () => {
+  /**
+   * A stand-in for Orchard: starts an agent that has a grandchild and, once it is up, runs `then`
+   * without cleaning up. Returns how the stand-in ended and the grandchild's pid.
+   */
+  async function hostThat(then: string) {
     const dir = await tempDir();
     const pidFile = join(dir, "grandchild.pid");
     const host = join(dir, "host.mts");
-    // A stand-in for Orchard: starts an agent that has a grandchild, then exits without cleaning up.
     await writeFile(
       host,
       `import { runProcess } from ${JSON.stringify(agentIndex)};
        void runProcess({ argv: [process.execPath, ${JSON.stringify(fixture("grandchild.mjs"))}, ${JSON.stringify(pidFile)}],
-         cwd: ${JSON.stringify(dir)}, onLine: (l) => { if (l.startsWith("spawned")) process.exit(0); } });`,
+         cwd: ${JSON.stringify(dir)}, onLine: (l) => { if (l.startsWith("spawned")) ${then}; } });`,
     );
     const tsx = fileURLToPath(import.meta.resolve("tsx"));
     const r = await runProcess({ argv: [node, "--import", tsx, host], cwd: dir, timeoutMs: 60_000 });
+    return { r, grandchild: Number(await readFile(pidFile, "utf8")) };
+  }
+
+  it("a process exiting with an agent running takes the agent's whole group with it", async () => {
+    const { r, grandchild } = await hostThat("process.exit(0)");
     expect(r.exitCode).toBe(0);
-    const grandchild = Number(await readFile(pidFile, "utf8"));
     expect(grandchild).toBeGreaterThan(0);
     expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
   });
 
   it("a process killed outright (no exit hook runs) still takes its agents' groups with it", async () => {
-    const dir = await tempDir();
-    const pidFile = join(dir, "grandchild.pid");
-    const host = join(dir, "host.mts");
     // SIGKILL leaves Orchard no chance to clean up: the spawner process notices its channel close.
-    await writeFile(
-      host,
-      `import { runProcess } from ${JSON.stringify(agentIndex)};
-       void runProcess({ argv: [process.execPath, ${JSON.stringify(fixture("grandchild.mjs"))}, ${JSON.stringify(pidFile)}],
-         cwd: ${JSON.stringify(dir)}, onLine: (l) => { if (l.startsWith("spawned")) process.kill(process.pid, "SIGKILL"); } });`,
-    );
-    const tsx = fileURLToPath(import.meta.resolve("tsx"));
-    const r = await runProcess({ argv: [node, "--import", tsx, host], cwd: dir, timeoutMs: 60_000 });
+    const { r, grandchild } = await hostThat('process.kill(process.pid, "SIGKILL")');
     expect(r.signal).toBe("SIGKILL");
-    const grandchild = Number(await readFile(pidFile, "utf8"));
     expect(grandchild).toBeGreaterThan(0);
     expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
   });

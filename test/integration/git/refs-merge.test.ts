@@ -99,14 +99,11 @@ describe("mergeTree and mergeIntoRef", () => {
   it("lands a commit made directly on the head by its own tree, as the same --no-ff merge", async () => {
     const ref = "refs/heads/orchard/r2/integration";
     await updateRef(git, ref, repo.head, null);
+    // Every landing here comes with the hint that the task's commit sits on main's head.
+    const land = (expectedHead: string, theirs: string) =>
+      mergeIntoRef(git, { ref, expectedHead, theirs, message: "Merge\n", theirsParent: repo.head });
     const task = await branchWith("t", "main", { "t.txt": "t\n" });
-    const result = await mergeIntoRef(git, {
-      ref,
-      expectedHead: repo.head,
-      theirs: task,
-      message: "Merge task 1\n",
-      theirsParent: repo.head,
-    });
+    const result = await land(repo.head, task);
     expect(result.kind).toBe("merged");
     if (result.kind !== "merged") return;
     expect(await revParse(git, ref)).toBe(result.commit);
@@ -116,13 +113,7 @@ describe("mergeTree and mergeIntoRef", () => {
     expect(await revParse(git, `${result.commit}^{tree}`)).toBe(await revParse(git, `${task}^{tree}`));
     // A hint that does not match the head is ignored: the merge is computed.
     const other = await branchWith("o", "main", { "o.txt": "o\n" });
-    const second = await mergeIntoRef(git, {
-      ref,
-      expectedHead: result.commit,
-      theirs: other,
-      message: "Merge task 2\n",
-      theirsParent: repo.head,
-    });
+    const second = await land(result.commit, other);
     expect(second.kind).toBe("merged");
     if (second.kind !== "merged") return;
     expect(await repo.git(["ls-tree", "--name-only", "-r", second.commit])).toContain("o.txt");
