@@ -105,8 +105,10 @@ export class WorktreePool {
 
   /**
    * Prepares the pool directory, recovers from a crash (prune, stale locks, stray directories) and
-   * adopts existing `wt-N` worktrees. A slot whose clean mark (written by the reset after its last task)
-   * matches its HEAD is free at once; any other is reset in the background before it is handed out.
+   * adopts existing `wt-N` worktrees. A slot whose clean mark (written when the last pool settled, after
+   * the slot's reset) matches its detached HEAD is free at once; any other is reset in the background
+   * before it is handed out. The mark trusts that nobody edits files in a free slot between runs: the
+   * pool directory is Orchard's own (`orchard clean` starts it over).
    */
   async init(): Promise<void> {
     if (this.initialized) return;

@@ -142,7 +142,7 @@ export async function moveSlot(git: Git, dir: string, base: string): Promise<voi
   await git.run(["clean", "-ffdq"], inSlot(dir));
 }
 
-/** Written into a slot's git dir after a reset left it clean; removed before the slot is handed out. */
+/** Written into a slot's git dir once a reset left it clean (when the pool settles); removed before the slot is handed out. */
 const CLEAN_MARK = "orchard-clean";
 
 /** Records that the slot is clean and detached at `commit`, for the next pool that adopts it. */
@@ -156,8 +156,8 @@ export async function unmarkClean(dir: string): Promise<void> {
 }
 
 /**
- * The commit an adopted slot is known to be clean at: its mark, written by the reset after its last
- * task, names the commit its detached HEAD holds. Null when there is no mark (a crash mid-task, a slot
+ * The commit an adopted slot is known to be clean at: its mark, written after the reset that followed its
+ * last task, names the commit its detached HEAD holds. Null when there is no mark (a crash mid-task, a slot
  * of an older Orchard) or they disagree: such a slot is reset before use.
  */
 export async function cleanMark(dir: string): Promise<string | null> {
