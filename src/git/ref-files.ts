@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GitError } from "./errors.js";
 
@@ -10,9 +10,9 @@ import { GitError } from "./errors.js";
  * hand-off and a landing each saved one to two git processes this way, several milliseconds apiece on
  * a loaded machine (docs/benchmarks.md). No reflog entry is written for these refs. Repositories on the
  * reftable backend keep refs elsewhere: there every function here declines and callers ask git.
- * Reads are synchronous (tiny files, cheaper than a thread-pool round trip); the writes are not: a
- * rename over an existing file makes ext4 write the new one out first, ~2 ms that must not block the
- * event loop (measured in a 16-worker run, docs/benchmarks.md).
+ * Taking the lock and writing it are synchronous (tiny files, cheaper than a thread-pool round trip
+ * each); the rename is not: a rename over an existing file makes ext4 write the new one out first,
+ * ~2 ms that must not block the event loop (measured in a 16-worker run, docs/benchmarks.md).
  */
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -81,9 +81,9 @@ async function underLock(path: string, content: string, name: string, check: () 
       stderr: `cannot create ${name}: ${(error as Error).message}`,
     });
   }
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let fd: number;
   try {
-    handle = await open(lock, "wx");
+    fd = openSync(lock, "wx");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new GitError({
@@ -95,16 +95,19 @@ async function underLock(path: string, content: string, name: string, check: () 
   }
   let renamed = false;
   try {
-    if (!check()) return false;
-    await handle.writeFile(content);
-    await handle.close();
-    handle = undefined;
+    let checked: boolean;
+    try {
+      checked = check();
+      if (checked) writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+    if (!checked) return false;
     await rename(lock, path);
     renamed = true;
     return true;
   } finally {
-    await handle?.close().catch(() => undefined);
-    if (!renamed) await rm(lock, { force: true });
+    if (!renamed) rmSync(lock, { force: true });
   }
 }
 
