@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { readOrNull } from "./ref-files.js";
 
 /**
  * Whether any worktree other than `ownGitDir` has `refs/heads/<branch>` checked out (or is rebasing it),
@@ -32,12 +33,7 @@ export async function branchCheckedOutElsewhere(
       const path = join(gitDir, file);
       // existsSync does not throw: most of these files are absent, and a thrown ENOENT costs more.
       if (file !== "HEAD" && !existsSync(path)) continue;
-      let text = "";
-      try {
-        text = readFileSync(path, "utf8").trim();
-      } catch {
-        continue;
-      }
+      const text = readOrNull(path);
       if (text === `ref: ${ref}` || text === ref || text === branch) return gitDir;
     }
   }

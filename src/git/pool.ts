@@ -6,6 +6,7 @@ import { GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { DEFAULT_POOL_DIR } from "./pool-dir.js";
 import { recoverPool } from "./pool-recover.js";
+import { isFullSha } from "./ref-files.js";
 import { resolveCommit } from "./refs.js";
 import { repoLayout } from "./repo.js";
 import {
@@ -68,8 +69,6 @@ interface Waiter {
   resolve: (claim: Claim) => void;
   reject: (error: Error) => void;
 }
-
-const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
  * Reusable worktrees (`wt-1` …) for task attempts. State lives in memory: a slot is free (clean at a
@@ -134,7 +133,7 @@ export class WorktreePool {
     // Acquirers take their place in the queue in the order they called, whatever order their commit
     // lookups finish in (git runs in several spawner processes): the lookup happens behind a gate.
     const turn = this.gate.then(async () => {
-      const sha = FULL_SHA.test(base) ? base : await resolveCommit(this.git, base);
+      const sha = isFullSha(base) ? base : await resolveCommit(this.git, base);
       await this.waitForBranch(short);
       const claimed = this.claim(sha, this.waiters.length);
       return { sha, claimed: claimed ? Promise.resolve(claimed) : this.enqueue(sha) };
@@ -198,7 +197,7 @@ export class WorktreePool {
   /** Makes `n` slots (at most maxSlots) free and clean at `base`, creating them if needed. */
   async prewarm(n: number, base: string): Promise<void> {
     this.assertUsable();
-    const sha = FULL_SHA.test(base) ? base : await resolveCommit(this.git, base);
+    const sha = isFullSha(base) ? base : await resolveCommit(this.git, base);
     await this.settled();
     const target = Math.min(n, this.maxSlots);
     const jobs: Promise<void>[] = [];

@@ -16,6 +16,12 @@ import { GitError } from "./errors.js";
  */
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** A full object name (SHA-1 or SHA-256), as ref files and detached HEADs hold them. */
+export function isFullSha(text: string): boolean {
+  return SHA.test(text);
+}
+
 const OURS = /^refs\/heads\/orchard\/[^\0\s~^:?*[\\]+$/;
 
 /** True when refs of the repository whose shared git dir is `commonDir` are plain files. */
@@ -44,7 +50,7 @@ export async function writeOwnRef(
   const path = join(commonDir, ref);
   return underLock(path, `${sha}\n`, ref, () => {
     if (expectedOld === undefined) return true;
-    const current = currentValue(commonDir, path, ref);
+    const current = refValue(commonDir, ref);
     if (current === undefined) return false;
     if (current !== expectedOld) {
       throw new GitError({
@@ -113,10 +119,10 @@ async function underLock(path: string, content: string, name: string, check: () 
 
 /**
  * What `ref` points at now: its loose file, else its line in packed-refs, else null (absent). Undefined
- * when the files do not say plainly (a symbolic ref): the caller lets git decide.
+ * when the files do not say plainly (a symbolic ref, an unreadable file): the caller lets git decide.
  */
-function currentValue(commonDir: string, path: string, ref: string): string | null | undefined {
-  const loose = readOrNull(path);
+export function refValue(commonDir: string, ref: string): string | null | undefined {
+  const loose = readOrNull(join(commonDir, ref));
   if (loose === undefined) return undefined;
   if (loose !== null) return SHA.test(loose) ? loose : undefined;
   const packed = readOrNull(join(commonDir, "packed-refs")) ?? "";
@@ -129,7 +135,7 @@ function currentValue(commonDir: string, path: string, ref: string): string | nu
 }
 
 /** The trimmed text of a file; null when it does not exist, undefined when it cannot be read. */
-function readOrNull(path: string): string | null | undefined {
+export function readOrNull(path: string): string | null | undefined {
   try {
     return readFileSync(path, "utf8").trim();
   } catch (error) {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { branchCheckedOutElsewhere } from "./checked-out.js";
 import { GitError } from "./errors.js";
 import type { Git, RunOptions } from "./git.js";
-import { writeSymbolicHead } from "./ref-files.js";
+import { isFullSha, readOrNull, refValue, writeSymbolicHead } from "./ref-files.js";
 import { updateRef } from "./refs.js";
 
 /**
@@ -128,10 +128,10 @@ export async function resetSlot(git: Git, dir: string, target?: string): Promise
   }
   await git.run(["checkout", "-q", "-f", "--detach", ...(target ? [target] : [])], inSlot(dir));
   await git.run(["clean", "-ffdq"], inSlot(dir));
-  if (target && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(target)) return target;
+  if (target && isFullSha(target)) return target;
   // A detached HEAD file holds the commit itself: reading it saves a git process on every release.
-  const head = (await readFile(join(gitDir, "HEAD"), "utf8").catch(() => "")).trim();
-  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head)) return head;
+  const head = readOrNull(join(gitDir, "HEAD")) ?? "";
+  if (isFullSha(head)) return head;
   const { stdout } = await git.run(["rev-parse", "HEAD"], inSlot(dir, { readOnly: true }));
   return stdout.trim();
 }
@@ -163,42 +163,26 @@ export async function unmarkClean(dir: string): Promise<void> {
 export async function cleanMark(dir: string): Promise<string | null> {
   const gitDir = await slotGitDir(dir).catch(() => null);
   if (gitDir === null) return null;
-  const [mark = "", head = ""] = await Promise.all(
-    [CLEAN_MARK, "HEAD"].map((name) =>
-      readFile(join(gitDir, name), "utf8").then(
-        (text) => text.trim(),
-        () => "",
-      ),
-    ),
-  );
-  return mark !== "" && mark === head && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(mark) ? mark : null;
+  const mark = readOrNull(join(gitDir, CLEAN_MARK)) ?? "";
+  const head = readOrNull(join(gitDir, "HEAD")) ?? "";
+  return mark !== "" && mark === head && isFullSha(mark) ? mark : null;
 }
-
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
  * The commit HEAD of the worktree at `dir` points to, read from its HEAD file and, for a branch, the
- * loose ref under `commonDir`: a git process saved on every commit. Null whenever the files do not say
- * plainly (packed or reftable refs, a symbolic chain): the caller asks git then.
+ * ref's file (or packed-refs) under `commonDir`: a git process saved on every commit. Null whenever the
+ * files do not say plainly (reftable refs, a symbolic chain, an absent branch): the caller asks git then.
  */
 export async function headFromFiles(dir: string, commonDir: string): Promise<string | null> {
-  const read = (path: string) => {
-    try {
-      return readFileSync(path, "utf8").trim();
-    } catch {
-      return "";
-    }
-  };
   let gitDir: string;
   try {
     gitDir = slotGitDirSync(dir);
   } catch {
     return null;
   }
-  const head = read(join(gitDir, "HEAD"));
-  if (SHA.test(head)) return head;
+  const head = readOrNull(join(gitDir, "HEAD")) ?? "";
+  if (isFullSha(head)) return head;
   const ref = /^ref: (refs\/heads\/\S+)$/.exec(head)?.[1];
   if (!ref || ref.split("/").includes("..")) return null;
-  const commit = read(join(commonDir, ref));
-  return SHA.test(commit) ? commit : null;
+  return refValue(commonDir, ref) ?? null;
 }
