@@ -48,12 +48,20 @@ export class Git {
   }
 
   /** Runs git; throws GitError unless the exit code is 0 or listed in `okExitCodes`. Retries only LOCKED. */
-  async run(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    for (let attempt = 0; ; attempt++) {
+  run(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    return this.retryLocked(() => this.runOnce(args, opts));
+  }
+
+  /**
+   * Runs `attempt` again while it fails with GitError LOCKED, after this Git's lock retry delays (with
+   * jitter): for git commands and for ref files Orchard writes itself, which meet the same locks.
+   */
+  async retryLocked<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 0; ; tries++) {
       try {
-        return await this.runOnce(args, opts);
+        return await attempt();
       } catch (error) {
-        const delay = this.lockRetryDelaysMs[attempt];
+        const delay = this.lockRetryDelaysMs[tries];
         if (!(error instanceof GitError) || error.code !== "LOCKED" || delay === undefined) throw error;
         await sleep(delay + Math.random() * delay * 0.5);
       }

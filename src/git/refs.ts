@@ -1,5 +1,5 @@
 import { GitError, isGitError } from "./errors.js";
-import { DEFAULT_LOCK_RETRY_DELAYS_MS, type Git } from "./git.js";
+import type { Git } from "./git.js";
 import { parseRefList, type RefEntry } from "./parse/refs.js";
 import { writeOwnRef } from "./ref-files.js";
 import { repoLayout } from "./repo.js";
@@ -68,7 +68,7 @@ export async function updateRef(
   await runRefUpdate(git, args);
 }
 
-/** `writeOwnRef`, retrying a held lock the way Git.run retries LOCKED. */
+/** `writeOwnRef`, retrying a held lock as git commands are retried. */
 async function writeOwnRefRetrying(
   git: Git,
   ref: string,
@@ -76,15 +76,7 @@ async function writeOwnRefRetrying(
   expectedOld: string | null | undefined,
 ): Promise<boolean> {
   const { commonDir } = await repoLayout(git);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await writeOwnRef(commonDir, ref, newSha, expectedOld);
-    } catch (error) {
-      const delay = DEFAULT_LOCK_RETRY_DELAYS_MS[attempt];
-      if (!isGitError(error, "LOCKED") || delay === undefined) throw error;
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay * 0.5));
-    }
-  }
+  return git.retryLocked(() => writeOwnRef(commonDir, ref, newSha, expectedOld));
 }
 
 /** Deletes `ref`, only if it still points at `expectedOld` when given. Deleting an absent ref is a no-op. */
