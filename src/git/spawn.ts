@@ -9,13 +9,15 @@ const KILL_GRACE_MS = 2_000;
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
-/** Detached children outlive us unless we kill their groups ourselves when Orchard exits. */
+/**
+ * Detached children outlive us unless we kill their groups ourselves when Orchard exits (inline spawns;
+ * the spawner kills its own).
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once("exit", () => {
     for (const pid of liveGroups) killGroup(pid, "SIGKILL");
-    for (const pid of spawner().liveGroups) killGroup(pid, "SIGKILL");
   });
 }
 
@@ -32,8 +34,8 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * stdin closed unless there is input, and a timeout that kills the whole group: TERM, then KILL.
  */
 export async function spawnGit(args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
-  installExitHook();
   if (process.env.ORCHARD_SPAWN !== "inline") return spawner().run("git", args, opts);
+  installExitHook();
   return spawnInline(args, opts);
 }
 

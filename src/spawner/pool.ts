@@ -57,6 +57,7 @@ export class Spawner {
   private readonly jobs = new Map<number, Job>();
   private nextId = 1;
   private turn = 0;
+  private exitHookInstalled = false;
   /** Process groups still running, killed if Orchard exits before they end. */
   readonly liveGroups = new Set<number>();
 
@@ -129,6 +130,7 @@ export class Spawner {
 
   private pick(): ChildProcess {
     if (this.servers.length < this.size) {
+      this.installExitHook();
       const server = spawn(process.execPath, ["-e", SPAWNER_SOURCE], {
         stdio: ["ignore", "ignore", "inherit", "ipc"],
         serialization: "advanced",
@@ -145,6 +147,24 @@ export class Spawner {
     const server = this.servers[this.turn % this.servers.length]!;
     this.turn++;
     return server;
+  }
+
+  /**
+   * Kills the groups still running when Orchard exits normally; when it is killed outright, the spawner
+   * processes see their channel close and do the same.
+   */
+  private installExitHook(): void {
+    if (this.exitHookInstalled) return;
+    this.exitHookInstalled = true;
+    process.once("exit", () => {
+      for (const pid of this.liveGroups) {
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+    });
   }
 
   private add(id: number, job: Job): void {
