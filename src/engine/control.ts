@@ -2,7 +2,8 @@ import { OrchardError } from "../errors.js";
 import { isFinalRun, type RunId, type Store } from "../store/types.js";
 import { EventBus } from "./events.js";
 import { finalizeCancelled } from "./execute.js";
-import { liveWorkers, loadRun } from "./run.js";
+import { liveWorkers } from "./liveness.js";
+import { loadRun } from "./run.js";
 
 /**
  * Cancels a run. A process executing it sees the request within a tick and kills its agents;

@@ -1,4 +1,4 @@
-import type { AgentUsage, RunId, RunStatus } from "../store/types.js";
+import type { AgentUsage, RunId, RunStatus, Store } from "../store/types.js";
 
 /** Everything that happens in a run, as typed events with namespaced names. */
 export type EngineEvent =
@@ -69,4 +69,34 @@ export class EventBus {
       }
     }
   }
+}
+
+/**
+ * Writes events to the store's log in order, off the engine's critical path: events that arrive while a
+ * write is under way go together in the next one (one transaction, not one per event: each commit is a
+ * file write, and a task emits about eight events).
+ */
+export function persistEvents(bus: EventBus, store: Store, runId: RunId) {
+  let pending: Array<{ type: string; data: Record<string, unknown>; at: number }> = [];
+  let writing: Promise<void> | null = null;
+  const drain = async () => {
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      await store.appendEvents(runId, batch).catch(() => {});
+    }
+    writing = null;
+  };
+  const off = bus.on((event) => {
+    if (!isPersisted(event)) return;
+    const { type, runId: _r, ...data } = event;
+    pending.push({ type, data: data as Record<string, unknown>, at: Date.now() });
+    writing ??= drain();
+  });
+  return {
+    flush: async () => {
+      off();
+      while (writing) await writing;
+    },
+  };
 }

@@ -27,12 +27,12 @@ import {
   type RunStatus,
   type Store,
   type TaskRecord,
-  type WorkerRecord,
 } from "../store/types.js";
 import type { RunContext } from "./context.js";
-import { EventBus, isPersisted } from "./events.js";
+import { EventBus, persistEvents } from "./events.js";
 import { type ExecuteControls, execute } from "./execute.js";
 import { fastForwardInto } from "./into.js";
+import { assertNotLive } from "./liveness.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput } from "./options.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
 import { landingOrder } from "./scheduler.js";
@@ -187,36 +187,6 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
       `no run ${runId} in this repository; \`orchard status\` lists runs`,
     );
   return run;
-}
-
-async function assertNotLive(store: Store, run: RunRecord): Promise<void> {
-  const w = (await liveWorkers(store, run))[0];
-  if (w) {
-    throw new OrchardError(
-      "RUN_BUSY",
-      `run ${run.id} is being executed by pid ${w.pid} on ${w.host}; stop it first`,
-    );
-  }
-}
-
-/** Workers of a run that are still executing it: heartbeat within a lease, and not a dead process of this host. */
-export async function liveWorkers(store: Store, run: RunRecord): Promise<WorkerRecord[]> {
-  const now = Date.now();
-  const options = JSON.parse(run.optionsJson) as RunOptions;
-  return (await store.listWorkers(run.id)).filter(
-    (w) => w.stoppedAt === null && now - w.heartbeatAt < (options.leaseMs ?? 30_000) && !deadHere(w),
-  );
-}
-
-/** A worker of this machine whose process is gone (crashed, killed): its heartbeat is stale in all but time. */
-function deadHere(w: { host: string; pid: number }): boolean {
-  if (w.host !== hostname()) return false;
-  try {
-    process.kill(w.pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
 }
 
 interface LaunchInput {
@@ -386,34 +356,4 @@ async function spentSoFar(store: Store, runId: RunId): Promise<number> {
   let usd = 0;
   for (const a of await store.listAttempts(runId)) usd += a.usage?.costUsd ?? 0;
   return usd;
-}
-
-/**
- * Writes events to the store's log in order, off the engine's critical path: events that arrive while a
- * write is under way go together in the next one (one transaction, not one per event: each commit is a
- * file write, and a task emits about eight events).
- */
-function persistEvents(bus: EventBus, store: Store, runId: RunId) {
-  let pending: Array<{ type: string; data: Record<string, unknown>; at: number }> = [];
-  let writing: Promise<void> | null = null;
-  const drain = async () => {
-    while (pending.length > 0) {
-      const batch = pending;
-      pending = [];
-      await store.appendEvents(runId, batch).catch(() => {});
-    }
-    writing = null;
-  };
-  const off = bus.on((event) => {
-    if (!isPersisted(event)) return;
-    const { type, runId: _r, ...data } = event;
-    pending.push({ type, data: data as Record<string, unknown>, at: Date.now() });
-    writing ??= drain();
-  });
-  return {
-    flush: async () => {
-      off();
-      while (writing) await writing;
-    },
-  };
 }
