@@ -6,6 +6,7 @@ import { GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { DEFAULT_POOL_DIR } from "./pool-dir.js";
 import { recoverPool } from "./pool-recover.js";
+import { type Entry, SlotTable } from "./pool-table.js";
 import { isFullSha } from "./ref-files.js";
 import { resolveCommit } from "./refs.js";
 import { repoLayout } from "./repo.js";
@@ -15,7 +16,6 @@ import {
   type PoolEvent,
   type Slot,
   type SlotSnapshot,
-  type SlotState,
   slotName,
 } from "./slot.js";
 import {
@@ -24,7 +24,6 @@ import {
   handOffMoved,
   markClean,
   moveSlot,
-  realSlotGitDir,
   resetSlot,
   unmarkClean,
 } from "./slot-ops.js";
@@ -40,23 +39,6 @@ export interface WorktreePoolOptions {
   maxSlots?: number;
   /** Called synchronously; a throwing listener is ignored. */
   onEvent?: (event: PoolEvent) => void;
-}
-
-interface Entry {
-  index: number;
-  dir: string;
-  state: SlotState;
-  /** For free slots: the commit the slot is known to be clean at (null: unknown, needs a move). */
-  cleanAt: string | null;
-  branch: string | null;
-  base: string | null;
-  reason: string | null;
-  /** In-flight background work (reset, creation, move). */
-  work: Promise<void> | null;
-  /** The slot's git dir (real path), once known; forgotten when the worktree is created again. */
-  gitDir: string | null;
-  /** Its clean mark is on disk (see `settled`). */
-  marked: boolean;
 }
 
 interface Claim {
@@ -81,7 +63,7 @@ export class WorktreePool {
   private readonly maxSlots: number;
   private readonly onEvent: ((event: PoolEvent) => void) | undefined;
   private dir: string;
-  private readonly entries = new Map<number, Entry>();
+  private readonly table = new SlotTable();
   private readonly waiters: Waiter[] = [];
   private commonDir = "";
   private initialized = false;
@@ -115,7 +97,7 @@ export class WorktreePool {
     const recovered = await recoverPool(this.git, layout.toplevel, this.dir);
     this.dir = recovered.poolDir;
     this.commonDir = await realpath(layout.commonDir);
-    const adopted = recovered.slotIndexes.map((index) => this.newEntry(index, "resetting"));
+    const adopted = recovered.slotIndexes.map((index) => this.table.add(this.dir, index, "resetting"));
     const marks = await Promise.all(adopted.map((entry) => cleanMark(entry.dir)));
     adopted.forEach((entry, i) => {
       const at = marks[i] ?? null;
@@ -161,9 +143,9 @@ export class WorktreePool {
                 dir: entry.dir,
                 commonDir: this.commonDir,
                 cleanAt: sha,
-                gitDir: this.gitDirOf(entry),
+                gitDir: this.table.gitDirOf(entry),
                 // The pool knows what its own slots hold (waitForBranch): only other worktrees are read.
-                poolGitDirs: this.knownGitDirs(),
+                poolGitDirs: this.table.knownGitDirs(),
               },
               short,
               sha,
@@ -186,7 +168,7 @@ export class WorktreePool {
    * its hand-off is then two ref commands instead of a checkout.
    */
   release(slot: Slot): void {
-    const entry = this.entries.get(slot.index);
+    const entry = this.table.get(slot.index);
     if (entry?.state !== "busy" || entry.branch !== slot.branch) {
       throw new Error(`slot ${slot.id} is not leased on ${slot.branch}`);
     }
@@ -202,14 +184,14 @@ export class WorktreePool {
     const target = Math.min(n, this.maxSlots);
     const jobs: Promise<void>[] = [];
     let ready = 0;
-    for (const entry of this.entries.values()) {
+    for (const entry of this.table.all()) {
       if (ready >= target || entry.state !== "free") continue;
       ready++;
       if (entry.cleanAt !== sha)
         jobs.push(this.background(entry, () => moveSlot(this.git, entry.dir, sha), sha));
     }
-    for (; ready < target && this.liveCount() < this.maxSlots; ready++) {
-      const entry = this.newEntry(this.nextIndex(), "resetting");
+    for (; ready < target && this.table.liveCount() < this.maxSlots; ready++) {
+      const entry = this.table.add(this.dir, this.table.nextIndex(), "resetting");
       jobs.push(this.background(entry, () => addSlotWorktree(this.git, entry.dir, sha), sha));
     }
     await Promise.all(jobs);
@@ -222,14 +204,12 @@ export class WorktreePool {
    */
   async settled(): Promise<void> {
     for (;;) {
-      const work = [...this.entries.values()].map((entry) => entry.work).filter((w) => w !== null);
+      const work = this.table.pendingWork();
       if (work.length > 0) {
         await Promise.all(work);
         continue;
       }
-      const unmarked = [...this.entries.values()].filter(
-        (e) => e.state === "free" && !e.marked && e.cleanAt !== null,
-      );
+      const unmarked = this.table.unmarked();
       if (unmarked.length === 0) return;
       // As background work, so no acquirer takes a slot while its mark is being written.
       for (const entry of unmarked) {
@@ -242,19 +222,7 @@ export class WorktreePool {
   }
 
   slots(): SlotSnapshot[] {
-    return [...this.entries.values()]
-      .sort((a, b) => a.index - b.index)
-      .map((entry) => ({
-        id: slotName(entry.index),
-        index: entry.index,
-        dir: entry.dir,
-        portBase: this.portOf(entry.index),
-        state: entry.state,
-        branch: entry.state === "busy" ? entry.branch : null,
-        base: entry.state === "busy" ? entry.base : null,
-        cleanAt: entry.state === "free" ? entry.cleanAt : null,
-        reason: entry.reason,
-      }));
+    return this.table.snapshots((index) => this.portOf(index));
   }
 
   /** Removes every slot worktree and every ref under refs/heads/orchard/ (for `orchard clean`). */
@@ -262,7 +230,7 @@ export class WorktreePool {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error("the worktree pool was destroyed"));
     await this.settled();
-    this.entries.clear();
+    this.table.clear();
     return cleanPool(this.git, this.dir);
   }
 
@@ -274,15 +242,15 @@ export class WorktreePool {
    * ahead (a reset takes tens of ms, a new worktree hundreds).
    */
   private claim(base: string, queued: number): Claim | null {
-    const free = [...this.entries.values()].filter((entry) => entry.state === "free");
+    const free = this.table.inState("free");
     const entry = free.find((e) => e.cleanAt === base) ?? free[0];
     if (entry) {
       entry.state = "busy";
       return { entry, create: false };
     }
-    const resetting = [...this.entries.values()].filter((e) => e.state === "resetting").length;
-    if (resetting > queued || this.liveCount() >= this.maxSlots) return null;
-    return { entry: this.newEntry(this.nextIndex(), "busy"), create: true };
+    const resetting = this.table.inState("resetting").length;
+    if (resetting > queued || this.table.liveCount() >= this.maxSlots) return null;
+    return { entry: this.table.add(this.dir, this.table.nextIndex(), "busy"), create: true };
   }
 
   private enqueue(base: string): Promise<Claim> {
@@ -300,7 +268,7 @@ export class WorktreePool {
 
   /** A branch held by a slot that is still resetting becomes free when the reset detaches it. */
   private async waitForBranch(branch: string): Promise<void> {
-    for (const entry of this.entries.values()) {
+    for (const entry of this.table.all()) {
       if (entry.branch !== branch) continue;
       if (entry.state === "busy") {
         throw new GitError({
@@ -356,7 +324,7 @@ export class WorktreePool {
   private recoverFailedHandOff(entry: Entry, created: boolean): void {
     if (created && entry.cleanAt === null) {
       // `worktree add` itself failed: forget the slot so its index can be tried again.
-      this.entries.delete(entry.index);
+      this.table.delete(entry.index);
       this.dispatch();
       return;
     }
@@ -370,46 +338,6 @@ export class WorktreePool {
   }
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────────
-
-  private gitDirOf(entry: Entry): string {
-    entry.gitDir ??= realSlotGitDir(entry.dir);
-    return entry.gitDir;
-  }
-
-  private knownGitDirs(): Set<string> {
-    const dirs = new Set<string>();
-    for (const entry of this.entries.values()) {
-      if (entry.gitDir && entry.state !== "broken") dirs.add(entry.gitDir);
-    }
-    return dirs;
-  }
-
-  private newEntry(index: number, state: SlotState): Entry {
-    const entry: Entry = {
-      index,
-      dir: join(this.dir, slotName(index)),
-      state,
-      cleanAt: null,
-      branch: null,
-      base: null,
-      reason: null,
-      work: null,
-      gitDir: null,
-      marked: false,
-    };
-    this.entries.set(index, entry);
-    return entry;
-  }
-
-  private nextIndex(): number {
-    let index = 1;
-    while (this.entries.has(index)) index++;
-    return index;
-  }
-
-  private liveCount(): number {
-    return [...this.entries.values()].filter((entry) => entry.state !== "broken").length;
-  }
 
   private portOf(index: number): number {
     return this.portBase + (index - 1) * PORTS_PER_SLOT;
