@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAgent, scriptedPreset } from "../../../src/agent/index.js";
 import type { PlanTask } from "../../../src/plan/types.js";
-import { makeTask } from "../../unit/agent/make-task.js";
+import { makeTask } from "../../helpers/make-task.js";
 import { useTempDirs } from "./helpers.js";
 
 const tempDir = useTempDirs();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPrompt, conflictNote, slotEnv } from "../../../src/agent/index.js";
 import type { Plan } from "../../../src/plan/types.js";
-import { makeTask } from "./make-task.js";
+import { makeTask } from "../../helpers/make-task.js";
 
 const task = makeTask({
   title: "Create Hello World",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planActions } from "../../../src/agent/index.js";
-import { makeTask } from "./make-task.js";
+import { makeTask } from "../../helpers/make-task.js";
 
 const contentOf = (actions: ReturnType<typeof planActions>, path: string) => {
   const a = actions.find((x) => x.path === path);

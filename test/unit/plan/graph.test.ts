@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type PlanGraph, parsePlan, planGraph } from "../../../src/plan/index.js";
+import { batchId, taskId } from "../../../src/plan/types.js";
+import { makeTask } from "../../helpers/make-task.js";
 
 const lines = (...ls: string[]) => `${ls.join("\n")}\n`;
 const edges = (g: PlanGraph) =>
@@ -128,23 +130,16 @@ describe("planGraph on a flat plan", () => {
 
 describe("planGraph speed", () => {
   it("handles 10,000 tasks of a hand-built plan", () => {
-    const tasks = Array.from({ length: 10_000 }, (_, i) => ({
-      id: String(i + 1),
-      title: "",
-      batch: String(Math.floor(i / 10) + 1),
-      index: i,
-      pos: { line: i + 1, column: 1 },
-      files: [{ path: `f${i % 50}`, kind: "modify" as const }],
-      body: "",
-      implementation: "",
-      codeBlocks: [],
-      steps: [],
-      verification: { commands: [], instructions: [] },
-      dependsOn: [],
-      inferredDependsOn: [],
-      skip: false,
-      allowNoChanges: false,
-    }));
+    const tasks = Array.from({ length: 10_000 }, (_, i) =>
+      makeTask({
+        id: taskId(String(i + 1)),
+        title: "",
+        batch: batchId(String(Math.floor(i / 10) + 1)),
+        index: i,
+        pos: { line: i + 1, column: 1 },
+        files: [{ path: `f${i % 50}`, kind: "modify" as const }],
+      }),
+    );
     const batches = Array.from({ length: 1000 }, (_, b) => ({
       id: String(b + 1),
       title: "",

@@ -1,4 +1,4 @@
-import { batchId, type PlanTask, taskId } from "../../../src/plan/types.js";
+import { batchId, type PlanTask, taskId } from "../../src/plan/types.js";
 
 /** A PlanTask with the given fields; the rest empty, the way the parser leaves a bare task. */
 export function makeTask(fields: Partial<PlanTask> & Pick<PlanTask, "files">): PlanTask {
