@@ -11,7 +11,8 @@ import {
   excludeOrchardDir,
   Git,
   prefetchIdentity,
-  resolveCommit,
+  removeStaleRefLocks,
+  resolveBase,
   updateRef,
   WorktreePool,
 } from "../git/index.js";
@@ -85,7 +86,7 @@ export async function startRun(
   const baseName = input.base ?? "HEAD";
   const [repo, baseCommit] = await Promise.all([
     ensureRepo(input.repo),
-    resolveCommit(new Git(input.repo), baseName).catch(async () => {
+    resolveBase(new Git(input.repo), baseName).catch(async () => {
       await ensureRepo(input.repo); // not a repository at all: that error says more
       throw new OrchardError(
         "REPO_INVALID",
@@ -127,7 +128,7 @@ export async function startRun(
   };
   await store.createRun(record);
   return launch({
-    // After the pool's recovery (which clears stale locks under refs/heads/orchard/), never during it.
+    // After this run's stale ref locks are cleared (launch), never during it.
     createIntegrationRef: () => updateRef(git, headsRef(branch), baseCommit, null),
     repo,
     git,
@@ -190,7 +191,7 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
 }
 
 interface LaunchInput {
-  /** A new run's integration branch, made once the pool is recovered; a resumed run has it already. */
+  /** A new run's integration branch, made once its stale ref locks are cleared; a resumed run has it already. */
   createIntegrationRef?: () => Promise<void>;
   repo: string;
   git: Git;
@@ -212,15 +213,17 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}),
   });
   const poolReady = pool.init();
+  // Locks a killed git left on this run's refs (a resumed run): cleared before anything writes them.
+  const refsUnlocked = removeStaleRefLocks(git, headsRef(`orchard/${runId}`));
   // Looked up now, while nothing waits on it, rather than at the first commit.
   void prefetchIdentity(git);
   const bus = input.deps.bus ?? new EventBus();
   const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
   const runDir = join(repo, ".orchard", "runs", runId);
-  const integrationReady = poolReady.then(() => input.createIntegrationRef?.());
+  const integrationReady = refsUnlocked.then(() => input.createIntegrationRef?.());
   // Awaited by the integrator; a failure shows there (and in `done`), not as an unhandled rejection.
   integrationReady.catch(() => undefined);
-  await Promise.all([poolReady, mkdir(runDir, { recursive: true })]);
+  await Promise.all([poolReady, refsUnlocked, mkdir(runDir, { recursive: true })]);
   const persisting = persistEvents(bus, store, runId);
   const killer = new AbortController();
   // Every running attempt listens on it: past 10 workers Node warned of a leak that is not one.

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { readOrNull } from "./ref-files.js";
 
 /**
@@ -38,4 +38,33 @@ export async function branchCheckedOutElsewhere(
     }
   }
   return false;
+}
+
+/**
+ * The linked worktrees registered in `commonDir/worktrees/`, read from their `gitdir` files (the paths
+ * `git worktree list` prints), without a git process: a run start waited ~3 ms for one
+ * (docs/benchmarks.md). Null whenever the files leave anything for git to judge: reftable, an entry
+ * that is not a plain directory with a readable `gitdir`, a lock, or a registration whose worktree is
+ * gone (prunable). The caller asks git then, and git prunes.
+ */
+export function registeredWorktreesFromFiles(commonDir: string): string[] | null {
+  if (existsSync(join(commonDir, "reftable"))) return null;
+  let names: string[];
+  try {
+    names = readdirSync(join(commonDir, "worktrees"));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? [] : null;
+  }
+  const paths: string[] = [];
+  for (const name of names) {
+    const entry = join(commonDir, "worktrees", name);
+    if (existsSync(join(entry, "locked"))) return null;
+    const gitFile = readOrNull(join(entry, "gitdir"));
+    if (!gitFile || !isAbsolute(gitFile) || !gitFile.endsWith("/.git")) return null;
+    // What `worktree prune` removes: a worktree whose `.git` is gone, or no longer points back here.
+    const link = readOrNull(gitFile);
+    if (!link || !/^gitdir: /.test(link) || resolve(dirname(gitFile), link.slice(8)) !== entry) return null;
+    paths.push(dirname(gitFile));
+  }
+  return paths;
 }

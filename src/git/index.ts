@@ -34,6 +34,8 @@ export {
   headCommit,
   isAncestor,
   listRefs,
+  removeStaleRefLocks,
+  resolveBase,
   resolveCommit,
   revParse,
   tryRevParse,

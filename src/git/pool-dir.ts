@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Git } from "./git.js";
 import { commonGitDir } from "./repo.js";
@@ -47,16 +47,4 @@ export async function excludeFromStatus(git: Git, toplevel: string, poolDir: str
   await mkdir(infoDir, { recursive: true });
   const prefix = current === "" || current.endsWith("\n") ? "" : "\n";
   await writeFile(file, `${current}${prefix}# Orchard's worktree pool and state\n${pattern}\n`);
-}
-
-/**
- * Removes ref lock files under refs/heads/orchard/ left by a killed git. Only at init, when nothing of
- * ours runs; other refs are not ours to touch.
- */
-export async function removeStaleOrchardRefLocks(git: Git): Promise<void> {
-  const root = join(await commonGitDir(git), "refs", "heads", "orchard");
-  const names = await readdir(root, { recursive: true }).catch(() => [] as string[]);
-  await Promise.all(
-    names.filter((name) => name.endsWith(".lock")).map((name) => rm(join(root, name), { force: true })),
-  );
 }

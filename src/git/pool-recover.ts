@@ -1,14 +1,9 @@
-import { readdir, rm } from "node:fs/promises";
+import { readdir, realpath, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { registeredWorktreesFromFiles } from "./checked-out.js";
 import type { Git } from "./git.js";
-import {
-  assertSafePoolDir,
-  excludeFromStatus,
-  isInside,
-  preparePoolDir,
-  removeStaleOrchardRefLocks,
-} from "./pool-dir.js";
-import { worktreeList } from "./repo.js";
+import { assertSafePoolDir, excludeFromStatus, isInside, preparePoolDir } from "./pool-dir.js";
+import { repoLayout, worktreeList } from "./repo.js";
 import { SLOT_DIR_PATTERN } from "./slot.js";
 import { pruneWorktrees, removeWorktree } from "./worktree-ops.js";
 
@@ -21,27 +16,19 @@ export interface RecoveredPool {
 
 /**
  * Start-up recovery, run when nothing of ours is running: forget worktrees whose directories are gone
- * (`worktree prune`, when `worktree list` shows any), drop stale orchard ref locks, remove anything in the pool directory that is not a
+ * (`worktree prune`, when `worktree list` shows any), remove anything in the pool directory that is not a
  * registered slot worktree, and report the slots that are. Their index.lock and half-done merges are
  * cleared by the reset that follows.
  */
 export async function recoverPool(git: Git, toplevel: string, dir: string): Promise<RecoveredPool> {
   const poolDir = await preparePoolDir(dir);
   // Independent of one another; only the removals below wait for all of them (the safety check first).
-  const [, , , listed] = await Promise.all([
+  const [, , listed] = await Promise.all([
     assertSafePoolDir(git, toplevel, poolDir),
     excludeFromStatus(git, toplevel, poolDir),
-    removeStaleOrchardRefLocks(git),
-    // `worktree list` marks worktrees whose directories are gone as prunable: prune only then.
-    worktreeList(git),
+    registeredWorktrees(git),
   ]);
-  if (listed.some((wt) => wt.prunable !== null)) await pruneWorktrees(git);
-  const registered = new Set(
-    listed
-      .filter((wt) => wt.prunable === null)
-      .map((wt) => wt.path)
-      .filter((path) => isInside(poolDir, path)),
-  );
+  const registered = new Set(listed.filter((path) => isInside(poolDir, path)));
   const slotIndexes: number[] = [];
   for (const name of await readdir(poolDir)) {
     const path = join(poolDir, name);
@@ -57,4 +44,17 @@ export async function recoverPool(git: Git, toplevel: string, dir: string): Prom
   for (const path of registered) await removeWorktree(git, path).catch(() => undefined);
   if (registered.size > 0) await pruneWorktrees(git);
   return { poolDir, slotIndexes: slotIndexes.sort((a, b) => a - b) };
+}
+
+/**
+ * The paths of the repository's linked worktrees, read from its files when they say plainly, else from
+ * `worktree list`; registrations whose worktrees are gone are pruned first (only then: prune rewrites).
+ */
+async function registeredWorktrees(git: Git): Promise<string[]> {
+  const fromFiles = registeredWorktreesFromFiles(await realpath((await repoLayout(git)).commonDir));
+  if (fromFiles) return fromFiles;
+  // `worktree list` marks worktrees whose directories are gone as prunable: prune only then.
+  const listed = await worktreeList(git);
+  if (listed.some((wt) => wt.prunable !== null)) await pruneWorktrees(git);
+  return listed.filter((wt) => wt.prunable === null).map((wt) => wt.path);
 }

@@ -134,6 +134,19 @@ export function refValue(commonDir: string, ref: string): string | null | undefi
   return null;
 }
 
+/**
+ * The commit the HEAD in `gitDir` points at, from its files: a detached HEAD's object name, or its
+ * branch's (loose or packed). Null whenever the files do not say plainly (reftable refs, a symbolic
+ * chain, an unborn branch): the caller asks git then.
+ */
+export function headFromGitDir(gitDir: string, commonDir: string): string | null {
+  const head = readOrNull(join(gitDir, "HEAD")) ?? "";
+  if (isFullSha(head)) return head;
+  const ref = /^ref: (refs\/heads\/\S+)$/.exec(head)?.[1];
+  if (!ref || ref.split("/").includes("..")) return null;
+  return refValue(commonDir, ref) ?? null;
+}
+
 /** The trimmed text of a file; null when it does not exist, undefined when it cannot be read. */
 export function readOrNull(path: string): string | null | undefined {
   try {

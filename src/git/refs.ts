@@ -1,7 +1,9 @@
+import { readdir, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { GitError, isGitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { parseRefList, type RefEntry } from "./parse/refs.js";
-import { writeOwnRef } from "./ref-files.js";
+import { headFromGitDir, readOrNull, writeOwnRef } from "./ref-files.js";
 import { repoLayout } from "./repo.js";
 
 const ZERO_SHA = "0000000000000000000000000000000000000000";
@@ -35,6 +37,25 @@ export async function tryRevParse(git: Git, ref: string, cwd?: string): Promise<
 /** The commit `ref` names (peeling tags); BAD_REVISION when it is absent or not a commit. */
 export function resolveCommit(git: Git, ref: string, cwd?: string): Promise<string> {
   return revParse(git, `${ref}^{commit}`, cwd);
+}
+
+/**
+ * The commit a run starts from. HEAD, the usual base, is read from the repository's files when they say
+ * plainly: a run start waited ~3 ms for a `rev-parse` (docs/benchmarks.md). Anything else, and any
+ * doubt (GIT_DIR set, reftable, an unborn branch), goes to git.
+ */
+export async function resolveBase(git: Git, name: string): Promise<string> {
+  if (name === "HEAD" && process.env.GIT_DIR === undefined) {
+    const { toplevel, commonDir } = await repoLayout(git);
+    const dotGit = join(toplevel, ".git");
+    const link = readOrNull(dotGit);
+    // A directory reads as undefined (EISDIR): the main checkout; a file links a worktree to its git dir.
+    const gitDir =
+      link === undefined ? dotGit : link?.startsWith("gitdir: ") ? resolve(toplevel, link.slice(8)) : null;
+    const sha = gitDir === null ? null : headFromGitDir(gitDir, commonDir);
+    if (sha !== null) return sha;
+  }
+  return resolveCommit(git, name);
 }
 
 export async function headCommit(git: Git, cwd?: string): Promise<string> {
@@ -105,4 +126,20 @@ async function runRefUpdate(git: Git, args: string[]): Promise<void> {
 export async function listRefs(git: Git, prefix: string): Promise<RefEntry[]> {
   const { stdout } = await git.run(["for-each-ref", "--format=%(refname)%00%(objectname)", prefix], READ);
   return parseRefList(stdout);
+}
+
+/**
+ * Removes the lock files a killed git (or Orchard) left on the refs under `prefix` (a directory of refs,
+ * e.g. `refs/heads/orchard/<run>`). Only for refs nothing else is writing: a run clears its own before
+ * it writes them; other runs' refs, which another process may be writing now, are left alone.
+ */
+export async function removeStaleRefLocks(git: Git, prefix: string): Promise<void> {
+  if (!prefix.startsWith("refs/") || prefix.split("/").some((part) => part === ".." || part === "")) {
+    throw new Error(`not a ref directory: ${prefix}`);
+  }
+  const root = join((await repoLayout(git)).commonDir, prefix);
+  const names = await readdir(root, { recursive: true }).catch(() => [] as string[]);
+  await Promise.all(
+    names.filter((name) => name.endsWith(".lock")).map((name) => rm(join(root, name), { force: true })),
+  );
 }

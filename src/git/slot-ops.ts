@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { branchCheckedOutElsewhere } from "./checked-out.js";
 import { GitError } from "./errors.js";
 import type { Git, RunOptions } from "./git.js";
-import { isFullSha, readOrNull, refValue, writeSymbolicHead } from "./ref-files.js";
+import { headFromGitDir, isFullSha, readOrNull, writeSymbolicHead } from "./ref-files.js";
 import { updateRef } from "./refs.js";
 
 /**
@@ -180,9 +180,5 @@ export async function headFromFiles(dir: string, commonDir: string): Promise<str
   } catch {
     return null;
   }
-  const head = readOrNull(join(gitDir, "HEAD")) ?? "";
-  if (isFullSha(head)) return head;
-  const ref = /^ref: (refs\/heads\/\S+)$/.exec(head)?.[1];
-  if (!ref || ref.split("/").includes("..")) return null;
-  return refValue(commonDir, ref) ?? null;
+  return headFromGitDir(gitDir, commonDir);
 }
