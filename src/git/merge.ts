@@ -1,8 +1,11 @@
 import { GitError } from "./errors.js";
 import type { Git } from "./git.js";
-import { fallbackIdentityEnv } from "./identity.js";
+import { repoIdentity } from "./identity.js";
+import { looseCommitTree, writeCommitObject } from "./objects.js";
 import { parseMergeTreeZ } from "./parse/merge-tree.js";
+import { isFullSha } from "./ref-files.js";
 import { isAncestor, updateRef } from "./refs.js";
+import { repoLayout } from "./repo.js";
 
 export type MergeTreeOutcome =
   | { clean: true; tree: string }
@@ -19,15 +22,29 @@ export async function mergeTree(git: Git, ours: string, theirs: string): Promise
   return parsed.clean ? parsed : { clean: false, conflicts: parsed.conflicts, message: parsed.message };
 }
 
-/** Writes a commit object for `tree`; the message goes through stdin, never argv. */
+/**
+ * Writes a commit object for `tree` (an object name, or `<commit>^{tree}`). In-process where it can be
+ * (objects.ts: no git process on the landing path), else `git commit-tree`; the message goes through
+ * stdin, never argv.
+ */
 export async function commitTree(
   git: Git,
   tree: string,
   parents: readonly string[],
   message: string,
 ): Promise<string> {
+  const [{ writer, env }, { commonDir }] = await Promise.all([repoIdentity(git), repoLayout(git)]);
+  if (writer && parents.every((p) => isFullSha(p) && p.length === 40)) {
+    const ofCommit = /^([0-9a-f]{40})\^\{tree\}$/.exec(tree)?.[1];
+    const treeSha = ofCommit
+      ? looseCommitTree(commonDir, ofCommit)
+      : /^[0-9a-f]{40}$/.test(tree)
+        ? tree
+        : null;
+    if (treeSha) return writeCommitObject(commonDir, { tree: treeSha, parents, message, ...writer });
+  }
   const args = ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-F", "-"];
-  const { stdout } = await git.run(args, { input: message, env: await fallbackIdentityEnv(git) });
+  const { stdout } = await git.run(args, { input: message, env });
   const commit = stdout.trim();
   if (!/^[0-9a-f]{40,64}$/.test(commit)) {
     throw new GitError({

@@ -1,0 +1,132 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Git } from "../../../src/git/git.js";
+import { repoIdentity } from "../../../src/git/identity.js";
+import { commitTree } from "../../../src/git/merge.js";
+import { looseCommitTree, writeCommitObject } from "../../../src/git/objects.js";
+import { makeRepo, git as rawGit, type TestRepo } from "../../helpers/git-repo.js";
+
+/**
+ * Commit objects Orchard writes itself must be the very objects `git commit-tree` writes (same name for
+ * the same content), and it must leave the writing to git wherever a commit would need more than it does.
+ */
+let repo: TestRepo;
+let common: string;
+
+beforeEach(async () => {
+  repo = await makeRepo();
+  common = join(repo.dir, ".git");
+});
+afterEach(() => repo.cleanup());
+
+const tree = async (rev: string) => (await repo.git(["rev-parse", `${rev}^{tree}`])).trim();
+const ident = { name: "Test", email: "test@example.com" };
+
+describe("commit objects written in-process", () => {
+  it("are the objects git commit-tree writes for the same content", async () => {
+    await repo.write("b.txt", "b\n");
+    const second = await repo.commit("second");
+    const message = "Merge task 1.1: make b\n\nwith a body\n";
+    const ours = writeCommitObject(common, {
+      tree: await tree(second),
+      parents: [repo.head, second],
+      author: ident,
+      committer: ident,
+      message,
+    });
+    // git writes the same commit when given the date we wrote: same name, same bytes.
+    const raw = await repo.git(["cat-file", "commit", ours]);
+    const date = /^committer .* (\d+ [+-]\d{4})$/m.exec(raw)?.[1];
+    expect(date).toBeDefined();
+    const { execa } = await import("execa");
+    const theirs = await execa(
+      "git",
+      ["commit-tree", await tree(second), "-p", repo.head, "-p", second, "-F", "-"],
+      {
+        cwd: repo.dir,
+        input: message,
+        env: {
+          GIT_AUTHOR_NAME: ident.name,
+          GIT_AUTHOR_EMAIL: ident.email,
+          GIT_COMMITTER_NAME: ident.name,
+          GIT_COMMITTER_EMAIL: ident.email,
+          GIT_AUTHOR_DATE: date,
+          GIT_COMMITTER_DATE: date,
+        },
+      },
+    );
+    expect(ours).toBe(theirs.stdout.trim());
+    // The date is now, in the local zone, as git would have stamped it.
+    const seconds = Number(date!.split(" ")[0]);
+    expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(60);
+    const local = await rawGit(repo.dir, ["log", "-1", "--format=%ad", "--date=format-local:%z", ours]);
+    expect(date!.split(" ")[1]).toBe(local.trim());
+    expect((await repo.git(["fsck", "--no-progress", "--no-dangling", "--strict"])).trim()).toBe("");
+  });
+
+  it("read a fresh commit's tree from its loose object, and nothing from a packed one", async () => {
+    await repo.write("c.txt", "c\n");
+    const fresh = await repo.commit("fresh");
+    expect(looseCommitTree(common, fresh)).toBe(await tree(fresh));
+    await repo.git(["repack", "-adq"]);
+    await repo.git(["prune-packed"]);
+    expect(looseCommitTree(common, fresh)).toBeNull();
+    expect(looseCommitTree(common, "0".repeat(40))).toBeNull();
+    expect(looseCommitTree(common, "HEAD")).toBeNull();
+  });
+});
+
+describe("who writes Orchard's commit objects", () => {
+  const writerOf = async (setup: (dir: string) => Promise<unknown>) => {
+    const r = await makeRepo();
+    try {
+      await setup(r.dir);
+      return (await repoIdentity(new Git(r.dir))).writer;
+    } finally {
+      await r.cleanup();
+    }
+  };
+
+  it("is Orchard, with the repository's identity, for a plain repository", async () => {
+    expect(await writerOf(async () => {})).toEqual({ author: ident, committer: ident });
+  });
+
+  it("is git when the commit would be signed, re-encoded or shared, or is not SHA-1", async () => {
+    expect(await writerOf((dir) => rawGit(dir, ["config", "commit.gpgSign", "true"]))).toBeNull();
+    // `[commit] gpgSign` without a value is true too.
+    expect(
+      await writerOf(async (dir) => {
+        await rawGit(dir, ["config", "commit.gpgSign", "false"]);
+        const config = join(dir, ".git", "config");
+        const { readFile } = await import("node:fs/promises");
+        await writeFile(config, (await readFile(config, "utf8")).replace(/gpgsign = false/i, "gpgsign"));
+      }),
+    ).toBeNull();
+    expect(await writerOf((dir) => rawGit(dir, ["config", "i18n.commitEncoding", "ISO-8859-1"]))).toBeNull();
+    expect(await writerOf((dir) => rawGit(dir, ["config", "core.sharedRepository", "group"]))).toBeNull();
+    const sha256 = await mkdtemp(join(tmpdir(), "orchard-sha256-"));
+    try {
+      await rawGit(sha256, ["init", "-q", "--object-format=sha256"]);
+      await rawGit(sha256, ["commit", "-q", "--allow-empty", "-m", "first"]);
+      expect((await repoIdentity(new Git(sha256))).writer).toBeNull();
+    } finally {
+      await rm(sha256, { recursive: true, force: true });
+    }
+  });
+
+  it("lands a merge through commitTree that git reads back with both parents", async () => {
+    await repo.write("d.txt", "d\n");
+    const task = await repo.commit("task");
+    const git = new Git(repo.dir);
+    const merge = await commitTree(git, `${task}^{tree}`, [repo.head, task], "Merge task\n");
+    expect((await repo.git(["rev-list", "--parents", "-n1", merge])).trim()).toBe(
+      `${merge} ${repo.head} ${task}`,
+    );
+    expect(await tree(merge)).toBe(await tree(task));
+    expect((await repo.git(["log", "-1", "--format=%an <%ae>%n%B", merge])).trim()).toBe(
+      "Test <test@example.com>\nMerge task",
+    );
+  });
+});
