@@ -30,8 +30,8 @@ export interface RepoIdentity {
 
 /**
  * Identity and the settings commit writing depends on, looked up once per Git (one run) in one
- * process, `git var -l` (config and both idents). It was 4 of the ~24 git processes each task cost
- * (docs/benchmarks.md).
+ * process, `git config --list` (it was 4 of the ~24 git processes each task cost, docs/benchmarks.md).
+ * Not `git var`: without a configured email it looks the host's domain name up first.
  */
 export function repoIdentity(git: Git): Promise<RepoIdentity> {
   let found = cache.get(git);
@@ -54,42 +54,65 @@ export function prefetchIdentity(git: Git): Promise<void> {
 const cache = new WeakMap<Git, Promise<RepoIdentity>>();
 
 /** Env that decides what a commit object holds or where it goes: with any of them set, git writes. */
-const GIT_WRITES_WHEN_SET = ["GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_OBJECT_DIRECTORY", "GIT_DIR"];
+const GIT_WRITES_WHEN_SET = ["GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_OBJECT_DIRECTORY"];
 
 async function lookUp(git: Git): Promise<RepoIdentity> {
-  const { stdout } = await git.run(["var", "-l"], { readOnly: true });
-  // `key=value` lines: config (keys lower-cased, the last value wins) and the GIT_*_IDENT variables.
-  const found = new Map<string, string>();
-  for (const line of stdout.split("\n")) {
-    const eq = line.indexOf("=");
-    // A config key without "=" is a boolean set to true (`[commit] gpgSign`).
-    if (eq > 0) found.set(line.slice(0, eq), line.slice(eq + 1).trim());
-    else if (line.trim() !== "") found.set(line.trim(), "");
+  const { stdout } = await git.run(["config", "--list", "-z"], { readOnly: true, okExitCodes: [1] });
+  // `key\nvalue\0` records, keys lower-cased; the last value of a key wins, as for git. A key without a
+  // value (`[commit] gpgSign`) is a boolean set to true.
+  const config = new Map<string, string>();
+  for (const record of stdout.split("\0")) {
+    const nl = record.indexOf("\n");
+    if (nl > 0) config.set(record.slice(0, nl), record.slice(nl + 1));
+    else if (record !== "") config.set(record, "");
   }
-  const name = found.get("user.name");
-  const email = found.get("user.email");
+  const name = config.get("user.name")?.trim();
+  const email = config.get("user.email")?.trim();
   const env: Record<string, string> = {};
   for (const role of ["AUTHOR", "COMMITTER"] as const) {
     if (!name && !process.env[`GIT_${role}_NAME`]) env[`GIT_${role}_NAME`] = ORCHARD_IDENTITY.name;
     if (!email && !process.env[`GIT_${role}_EMAIL`]) env[`GIT_${role}_EMAIL`] = ORCHARD_IDENTITY.email;
   }
+  // What git makes of that env and config (ident.c): the env first, then author.* / committer.*, then
+  // user.*; with none of them the fallback above is in the env. Null when git would have to guess.
   const ident = (role: "AUTHOR" | "COMMITTER"): Ident | null => {
-    const m = /^(.*) <([^<>]*)> \d+ [+-]\d{4}$/.exec(found.get(`GIT_${role}_IDENT`) ?? "");
-    if (!m) return null;
-    return { name: env[`GIT_${role}_NAME`] ?? m[1]!, email: env[`GIT_${role}_EMAIL`] ?? m[2]! };
+    const key = role.toLowerCase();
+    const pick = (field: "NAME" | "EMAIL") =>
+      env[`GIT_${role}_${field}`] ??
+      process.env[`GIT_${role}_${field}`] ??
+      config.get(`${key}.${field.toLowerCase()}`) ??
+      config.get(`user.${field.toLowerCase()}`);
+    const found = { name: pick("NAME") ?? "", email: pick("EMAIL") ?? "" };
+    return identSafe(found.name) && identSafe(found.email) ? found : null;
   };
   const author = ident("AUTHOR");
   const committer = ident("COMMITTER");
-  const encoding = (found.get("i18n.commitencoding") ?? "utf-8").toLowerCase();
+  const encoding = (config.get("i18n.commitencoding") ?? "utf-8").toLowerCase();
   const plain =
     author !== null &&
     committer !== null &&
-    !isTrue(found.get("commit.gpgsign")) &&
+    !isTrue(config.get("commit.gpgsign")) &&
     (encoding === "utf-8" || encoding === "utf8") &&
-    (found.get("extensions.objectformat") ?? "sha1").toLowerCase() === "sha1" &&
-    !found.has("core.sharedrepository") &&
+    (config.get("extensions.objectformat") ?? "sha1").toLowerCase() === "sha1" &&
+    !config.has("core.sharedrepository") &&
     !GIT_WRITES_WHEN_SET.some((key) => process.env[key] !== undefined);
   return { env, writer: plain ? { author, committer } : null };
+}
+
+/**
+ * True when git would write `text` into an ident as it is. git trims "crud" from both ends and drops
+ * line breaks and angle brackets (ident.c, `strbuf_addstr_without_crud`), and which characters count
+ * as crud has changed between versions (a trailing "." is trimmed by 2.39): an ident that needs any of
+ * that is left for git to write.
+ */
+export function identSafe(text: string): boolean {
+  const crud = (c: number) => c <= 32 || ",:;<>\"\\'.".includes(String.fromCharCode(c));
+  return (
+    text !== "" &&
+    !crud(text.charCodeAt(0)) &&
+    !crud(text.charCodeAt(text.length - 1)) &&
+    !/[\n<>]/.test(text)
+  );
 }
 
 /** git's boolean config: an absent value means true, as do yes/on/true/1. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
-import type { Ident } from "./identity.js";
+import { type Ident, identSafe } from "./identity.js";
 import { isFullSha } from "./ref-files.js";
 
 /**
@@ -70,10 +70,10 @@ function objectPath(commonDir: string, sha: string): string {
   return join(commonDir, "objects", sha.slice(0, 2), sha.slice(2));
 }
 
-/** git's ident: angle brackets and line breaks never appear inside (git strips them, and so do we). */
+/** `Name <email>`; identity.ts hands over only idents git would write as they are. */
 function identLine(ident: Ident): string {
-  const clean = (s: string) => s.replace(/[<>\n]/g, "").trim();
-  return `${clean(ident.name)} <${clean(ident.email)}>`;
+  if (!identSafe(ident.name) || !identSafe(ident.email)) throw new Error(`not a plain ident: ${ident.name}`);
+  return `${ident.name} <${ident.email}>`;
 }
 
 /** `<seconds> <+hhmm>` in the local time zone, as git writes a commit's dates. */

@@ -116,6 +116,58 @@ describe("who writes Orchard's commit objects", () => {
     }
   });
 
+  it("names the author and committer git would name", async () => {
+    const cases: Array<[string, Record<string, string>]> = [
+      ["plain", {}],
+      [
+        "a name with inner punctuation",
+        { "user.name": "Ada K. O'Neil, Jr", "user.email": "a.k@example.com" },
+      ],
+      ["author.* over user.*", { "author.name": "Writer", "author.email": "w@example.com" }],
+      ["committer.* over user.*", { "committer.name": "Keeper" }],
+    ];
+    for (const [label, config] of cases) {
+      const r = await makeRepo();
+      try {
+        for (const [key, value] of Object.entries(config)) await rawGit(r.dir, ["config", key, value]);
+        const git = new Git(r.dir);
+        const { writer, env } = await repoIdentity(git);
+        expect(writer, label).not.toBeNull();
+        const ours = writeCommitObject(join(r.dir, ".git"), {
+          tree: (await r.git(["rev-parse", "HEAD^{tree}"])).trim(),
+          parents: [],
+          message: "m\n",
+          ...writer!,
+        });
+        const { execa } = await import("execa");
+        const clean = Object.fromEntries(
+          Object.entries(process.env).filter(([k]) => !/^GIT_(AUTHOR|COMMITTER)_/.test(k)),
+        );
+        const theirs = await execa("git", ["commit-tree", "HEAD^{tree}", "-m", "m"], {
+          cwd: r.dir,
+          env: { ...clean, ...env },
+          extendEnv: false,
+        });
+        const people = async (c: string) =>
+          (await r.git(["log", "-1", "--format=%an|%ae|%cn|%ce", c])).trim();
+        expect(await people(ours), label).toBe(await people(theirs.stdout.trim()));
+      } finally {
+        await r.cleanup();
+      }
+    }
+  });
+
+  it("is git for an identity git would have to clean up", async () => {
+    for (const [key, value] of [
+      ["user.name", " \"Ada, <Lovelace>;' "],
+      ["user.name", "Ada Lovelace."],
+      ["user.email", " <ada@example.com>. "],
+      ["author.email", "<a@example.com>"],
+    ] as const) {
+      expect(await writerOf((dir) => rawGit(dir, ["config", key, value])), `${key}=${value}`).toBeNull();
+    }
+  });
+
   it("lands a merge through commitTree that git reads back with both parents", async () => {
     await repo.write("d.txt", "d\n");
     const task = await repo.commit("task");
