@@ -221,7 +221,8 @@ export async function runAttempt(
   } finally {
     clearInterval(renew);
     ctx.killSignal.removeEventListener("abort", onKill);
-    if (slot) ctx.pool.release(slot);
+    // With nothing left to claim, the slot's reset waits until a slot is wanted or the run ends.
+    if (slot) ctx.pool.release(slot, { defer: ctx.claimable.count <= 0 });
     ctx.kick();
   }
 }

@@ -46,4 +46,10 @@ export interface RunContext {
   stopClaiming: { value: boolean; reason: string | null };
   resolvePreset: (task: PlanTask) => AgentPreset;
   spend: { usd: number };
+  /**
+   * Tasks this process saw queued (or requeued for a retry) and no worker here has claimed yet. Only a
+   * hint, for putting slot resets off while nothing is left to claim: work another process queued or
+   * claimed makes it wrong on the safe sides (reset now; or later, when a slot is wanted).
+   */
+  claimable: { count: number };
 }

@@ -100,6 +100,7 @@ export async function execute(
         continue;
       }
       inFlight++;
+      ctx.claimable.count--;
       let agentDone!: () => void;
       const freed = new Promise<void>((resolve) => {
         agentDone = resolve;

@@ -256,7 +256,13 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     stopClaiming: { value: false, reason: null },
     resolvePreset: input.presets,
     spend: { usd: await spentSoFar(store, runId) },
+    claimable: { count: 0 },
   };
+  bus.on((e) => {
+    if (e.type === "task:queued") ctx.claimable.count++;
+    else if ((e.type === "task:attempt-failed" || e.type === "task:conflict") && e.willRetry)
+      ctx.claimable.count++;
+  });
   let controls: ExecuteControls | undefined;
   const started = Date.now();
   await store.updateRun(runId, { status: "running", startedAt: started, finishedAt: null, reason: null });

@@ -18,6 +18,8 @@ export interface Entry {
   gitDir: string | null;
   /** Its clean mark is on disk (see `WorktreePool.settled`). */
   marked: boolean;
+  /** Released, its reset put off until a slot is wanted (`WorktreePool.release`); state "resetting". */
+  deferred: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export class SlotTable {
       work: null,
       gitDir: null,
       marked: false,
+      deferred: false,
     };
     this.entries.set(index, entry);
     return entry;

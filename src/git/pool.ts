@@ -167,12 +167,20 @@ export class WorktreePool {
    * at: the next task of the same batch (or the next run from an unmoved branch) starts from there, and
    * its hand-off is then two ref commands instead of a checkout.
    */
-  release(slot: Slot): void {
+  release(slot: Slot, opts: { defer?: boolean } = {}): void {
     const entry = this.table.get(slot.index);
     if (entry?.state !== "busy" || entry.branch !== slot.branch) {
       throw new Error(`slot ${slot.id} is not leased on ${slot.branch}`);
     }
     entry.state = "resetting";
+    if (opts.defer && !this.closed) {
+      // Put off while nothing waits for a slot (the caller knows nothing is left to claim): the reset's
+      // two git processes then compete with no commit or merge still running (docs/benchmarks.md), and
+      // a slot wanted later is reset straight to its new base, one checkout instead of two.
+      entry.deferred = true;
+      if (this.waiters.length > 0) this.dispatch();
+      return;
+    }
     entry.work = this.resetInBackground(entry, entry.base ?? undefined);
   }
 
@@ -204,6 +212,9 @@ export class WorktreePool {
    */
   async settled(): Promise<void> {
     for (;;) {
+      for (const entry of this.table.all()) {
+        if (entry.deferred) this.startDeferred(entry);
+      }
       const work = this.table.pendingWork();
       if (work.length > 0) {
         await Promise.all(work);
@@ -248,8 +259,16 @@ export class WorktreePool {
       entry.state = "busy";
       return { entry, create: false };
     }
-    const resetting = this.table.inState("resetting").length;
-    if (resetting > queued || this.table.liveCount() >= this.maxSlots) return null;
+    const resetting = this.table.inState("resetting");
+    if (resetting.filter((e) => !e.deferred).length > queued) return null;
+    // A slot whose reset was put off is reset now, straight to the base wanted, and handed over when
+    // that is done (one checkout, where a reset then a move to another base would be two).
+    const deferred = resetting.find((e) => e.deferred);
+    if (deferred) {
+      this.startDeferred(deferred, base);
+      return null;
+    }
+    if (this.table.liveCount() >= this.maxSlots) return null;
     return { entry: this.table.add(this.dir, this.table.nextIndex(), "busy"), create: true };
   }
 
@@ -278,8 +297,15 @@ export class WorktreePool {
           stderr: `branch ${branch} is leased to slot ${slotName(entry.index)}`,
         });
       }
+      if (entry.deferred) this.startDeferred(entry);
       if (entry.work) await entry.work;
     }
+  }
+
+  /** Starts the reset a release put off: to `target`, or the base the slot was leased at. */
+  private startDeferred(entry: Entry, target?: string): void {
+    entry.deferred = false;
+    entry.work = this.resetInBackground(entry, target ?? entry.base ?? undefined);
   }
 
   // ── background work ─────────────────────────────────────────────────────────────────────────────

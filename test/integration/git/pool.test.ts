@@ -278,4 +278,51 @@ describe("WorktreePool", () => {
     await pool.acquire("main", "orchard/r/tasks/1");
     expect(events).toEqual(["slot:acquired"]);
   });
+
+  describe("a release whose reset is put off", () => {
+    it("leaves the slot as it is until a slot is wanted, then resets it straight to the new base", async () => {
+      const events: string[] = [];
+      pool = new WorktreePool({ git: new Git(repo.dir), maxSlots: 1, onEvent: (e) => events.push(e.type) });
+      await pool.init();
+      const first = await pool.acquire("main", "orchard/r/tasks/1");
+      await writeFile(join(first.dir, "src/a.ts"), "changed\n");
+      await writeFile(join(first.dir, "untracked.txt"), "junk\n");
+      pool.release(first, { defer: true });
+      expect(pool.slots()[0]?.state).toBe("resetting");
+      // Nothing ran: the slot still holds the task's files.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(existsSync(join(first.dir, "untracked.txt"))).toBe(true);
+      expect(events).not.toContain("slot:reset");
+
+      const side = await sideCommit({ "side.txt": "side\n" });
+      const second = await pool.acquire(side, "orchard/r/tasks/2");
+      expect(second.id).toBe(first.id);
+      expect(await head(second.dir)).toBe(side);
+      expect(await readFile(join(second.dir, "side.txt"), "utf8")).toBe("side\n");
+      expect(await readFile(join(second.dir, "src/a.ts"), "utf8")).toBe("export const a = 1;\n");
+      expect(existsSync(join(second.dir, "untracked.txt"))).toBe(false);
+      expect(await status(second.dir)).toBe("");
+      expect(await branchOf(second.dir)).toBe("refs/heads/orchard/r/tasks/2");
+      // One reset, to the new base: no move after it.
+      expect(events.filter((e) => e === "slot:reset")).toHaveLength(1);
+    });
+
+    it("is done when the pool settles, and a waiting retry of the same branch gets the slot", async () => {
+      await makePool(2);
+      const slot = await pool.acquire("main", "orchard/r/tasks/1");
+      await writeFile(join(slot.dir, "untracked.txt"), "junk\n");
+      pool.release(slot, { defer: true });
+      // The same task again (a retry): its branch is still checked out there until the reset runs.
+      const again = await pool.acquire("main", "orchard/r/tasks/1");
+      expect(await branchOf(again.dir)).toBe("refs/heads/orchard/r/tasks/1");
+      expect(existsSync(join(again.dir, "untracked.txt"))).toBe(false);
+      pool.release(again, { defer: true });
+      await pool.settled();
+      for (const s of pool.slots()) expect(s.state).toBe("free");
+      for (const s of pool.slots()) {
+        expect(await status(join(repo.dir, ".orchard", "worktrees", s.id))).toBe("");
+        expect(await branchOf(join(repo.dir, ".orchard", "worktrees", s.id))).toBe("detached");
+      }
+    });
+  });
 });
