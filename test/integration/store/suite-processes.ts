@@ -66,8 +66,13 @@ export function processSuite(get: GetStore, target: () => ConformanceTarget): vo
     expect(rejected).toBe(0);
     expect(finished).toBe(TASKS);
     expect(new Set(finishedIds).size).toBe(TASKS);
-    // Every process did some of the work, or the test proves nothing about concurrency.
-    expect(results.every((r) => r.finished > 0)).toBe(true);
+    // Several processes did some of the work, or the test proves nothing about concurrency. Not every one
+    // of them: SQLite's busy handler is not fair, and on a loaded machine a late starter can find the
+    // run drained (seen once in a full test run on 2 cores); that is no lost or doubled task.
+    expect(
+      results.filter((r) => r.finished > 0).length,
+      JSON.stringify(results.map((r) => r.finished)),
+    ).toBeGreaterThanOrEqual(2);
 
     const tasks = await store.listTasks(runId);
     expect(tasks.filter((t) => t.status === "completed")).toHaveLength(TASKS);
