@@ -1,14 +1,18 @@
-import { mkdir, readFile, realpath, writeFile } from "node:fs/promises";
+import { realpathSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Git } from "./git.js";
 import { commonGitDir } from "./repo.js";
 
 export const DEFAULT_POOL_DIR = join(".orchard", "worktrees");
 
-/** Creates the pool directory and returns its real path (git reports worktree paths resolved). */
+/**
+ * Creates the pool directory and returns its real path (git reports worktree paths resolved). Real paths
+ * here are asked synchronously: a few tiny lookups at a run's start, cheaper than thread-pool round trips.
+ */
 export async function preparePoolDir(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  return realpath(dir);
+  return realpathSync.native(dir);
 }
 
 /** True when `child` lies strictly below `parent`. */
@@ -22,8 +26,8 @@ export function isInside(parent: string, child: string): boolean {
  * git directory, whatever a configuration says.
  */
 export async function assertSafePoolDir(git: Git, toplevel: string, poolDir: string): Promise<void> {
-  const top = await realpath(toplevel);
-  const gitDir = await realpath(await commonGitDir(git));
+  const top = realpathSync.native(toplevel);
+  const gitDir = realpathSync.native(await commonGitDir(git));
   for (const precious of [top, gitDir]) {
     if (poolDir === precious || isInside(poolDir, precious) || isInside(gitDir, poolDir)) {
       throw new Error(`refusing to use ${poolDir} as Orchard's worktree pool: it holds ${precious}`);
@@ -36,7 +40,7 @@ export async function assertSafePoolDir(git: Git, toplevel: string, poolDir: str
  * their `.gitignore`. The whole `.orchard/` goes: the store's files live there too.
  */
 export async function excludeFromStatus(git: Git, toplevel: string, poolDir: string): Promise<void> {
-  const top = await realpath(toplevel);
+  const top = realpathSync.native(toplevel);
   if (!isInside(top, poolDir)) return;
   const rel = relative(top, poolDir).split(sep);
   const pattern = rel[0] === ".orchard" ? "/.orchard/" : `/${rel.join("/")}/`;

@@ -1,4 +1,5 @@
-import { readdir, realpath, rm } from "node:fs/promises";
+import { realpathSync } from "node:fs";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { registeredWorktreesFromFiles } from "./checked-out.js";
 import type { Git } from "./git.js";
@@ -51,7 +52,7 @@ export async function recoverPool(git: Git, toplevel: string, dir: string): Prom
  * `worktree list`; registrations whose worktrees are gone are pruned first (only then: prune rewrites).
  */
 async function registeredWorktrees(git: Git): Promise<string[]> {
-  const fromFiles = registeredWorktreesFromFiles(await realpath((await repoLayout(git)).commonDir));
+  const fromFiles = registeredWorktreesFromFiles(realpathSync.native((await repoLayout(git)).commonDir));
   if (fromFiles) return fromFiles;
   // `worktree list` marks worktrees whose directories are gone as prunable: prune only then.
   const listed = await worktreeList(git);

@@ -1,4 +1,4 @@
-import { realpath } from "node:fs/promises";
+import { realpathSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type CleanResult, cleanPool } from "./clean.js";
@@ -96,7 +96,7 @@ export class WorktreePool {
     const layout = await repoLayout(this.git);
     const recovered = await recoverPool(this.git, layout.toplevel, this.dir);
     this.dir = recovered.poolDir;
-    this.commonDir = await realpath(layout.commonDir);
+    this.commonDir = realpathSync.native(layout.commonDir);
     const adopted = recovered.slotIndexes.map((index) => this.table.add(this.dir, index, "resetting"));
     const marks = await Promise.all(adopted.map((entry) => cleanMark(entry.dir)));
     adopted.forEach((entry, i) => {
