@@ -1,5 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { rename } from "node:fs/promises";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { GitError } from "./errors.js";
 
@@ -10,9 +9,10 @@ import { GitError } from "./errors.js";
  * hand-off and a landing each saved one to two git processes this way, several milliseconds apiece on
  * a loaded machine (docs/benchmarks.md). No reflog entry is written for these refs. Repositories on the
  * reftable backend keep refs elsewhere: there every function here declines and callers ask git.
- * Taking the lock and writing it are synchronous (tiny files, cheaper than a thread-pool round trip
- * each); the rename is not: a rename over an existing file makes ext4 write the new one out first,
- * ~2 ms that must not block the event loop (measured in a 16-worker run, docs/benchmarks.md).
+ * Every step is synchronous: tiny files, and a thread-pool round trip per step cost more than it saved.
+ * Measured side by side in one session on 4 × 4 × 1000 ms (docs/benchmarks.md): an asynchronous rename
+ * put the first agent ~3 ms later and the last landing ~5 ms later; asynchronous creation of the lock
+ * and of the attempt's files was slower still, though creating a file takes 0.2–0.6 ms on this ext4.
  */
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -109,7 +109,7 @@ async function underLock(path: string, content: string, name: string, check: () 
       closeSync(fd);
     }
     if (!checked) return false;
-    await rename(lock, path);
+    renameSync(lock, path);
     renamed = true;
     return true;
   } finally {
