@@ -11,6 +11,8 @@ export interface RunAgentOptions {
   killGraceMs?: number;
   signal?: AbortSignal;
   onLine?: (line: string, stream: OutputStream) => void;
+  /** Called once the agent's process has started. */
+  onSpawn?: () => void;
   /**
    * The task (a PlanTask), written as JSON to ctx.taskFile before the agent starts. Leave it out when
    * the caller wrote the file itself.
@@ -48,6 +50,7 @@ export async function runAgent(
     killGraceMs: opts.killGraceMs,
     logPath: opts.logPath,
     signal: opts.signal,
+    ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
     onLine: (line, stream) => {
       if (stream === "stderr" && line.trim() !== "") lastStderrLine = line;
       try {

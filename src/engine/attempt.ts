@@ -8,18 +8,29 @@ import type { RunContext } from "./context.js";
 import { taskBranch } from "./refs.js";
 import { verify } from "./verifier.js";
 
+export interface AttemptHooks {
+  /**
+   * Called once the agent and the verification are over (or the attempt ended before): the worker may
+   * claim its next task then, while this attempt commits and reports from its own slot.
+   */
+  onAgentDone?: () => void;
+  /** Called once the agent's process has started, or the attempt ended without starting one. */
+  onAgentStarted?: () => void;
+  /** The commit waits for it (execute.ts: the worker's next agent starts first). */
+  commitGate?: Promise<void>;
+}
+
 /**
  * One attempt at a claimed task: slot hand-off → agent → verification → commit → fenced report.
- * Every way it can end is recorded; nothing here throws past the worker. `onAgentDone` is called once
- * the agent and the verification are over (or the attempt ended before): the worker may claim its next
- * task then, while this attempt commits and reports from its own slot.
+ * Every way it can end is recorded; nothing here throws past the worker.
  */
 export async function runAttempt(
   ctx: RunContext,
   claim: Claim,
   claimMs: number,
-  onAgentDone: () => void = () => {},
+  hooks: AttemptHooks = {},
 ): Promise<void> {
+  const onAgentDone = hooks.onAgentDone ?? (() => {});
   const { store, bus, runId } = ctx;
   const taskId = claim.task.taskId;
   const task = ctx.tasks.get(taskId);
@@ -126,6 +137,7 @@ export async function runAttempt(
         idleTimeoutMs: ctx.options.idleTimeoutS * 1000,
         logPath,
         signal: killed.signal,
+        ...(hooks.onAgentStarted ? { onSpawn: hooks.onAgentStarted } : {}),
       },
     );
     timings.spawnMs = result.process.spawnMs;
@@ -184,6 +196,7 @@ export async function runAttempt(
     }
 
     onAgentDone();
+    if (hooks.commitGate) await hooks.commitGate;
     const commitStart = performance.now();
     const committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
     timings.commitMs = round(performance.now() - commitStart);
@@ -219,6 +232,7 @@ export async function runAttempt(
   } catch (err) {
     await fail(`internal error: ${(err as Error).message}`).catch(() => {});
   } finally {
+    hooks.onAgentStarted?.();
     clearInterval(renew);
     ctx.killSignal.removeEventListener("abort", onKill);
     // With nothing left to claim, the slot's reset waits until a slot is wanted or the run ends.

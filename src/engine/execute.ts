@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { isFinalTask, type RunStatus, type WorkerId } from "../store/types.js";
 import { runAttempt } from "./attempt.js";
+import { CommitGate } from "./commit-gate.js";
 import type { RunContext } from "./context.js";
 import { advance, type Verdict } from "./coordinator.js";
 import type { Wake } from "./wake.js";
@@ -8,6 +9,8 @@ import type { Wake } from "./wake.js";
 const TICK_MS = 200;
 const MAX_COORDINATOR_FAILURES = 5;
 const IDLE_CLAIM_WAIT_MS = 250;
+/** The longest a finished attempt's commit waits for its worker's next agent to start (below). */
+const COMMIT_GATE_MAX_MS = 50;
 
 export interface ExecuteControls {
   /** Stop claiming; running attempts finish (first Ctrl-C). */
@@ -74,6 +77,8 @@ export async function execute(
     // The previous attempt, still committing and reporting while this worker's next agent runs: at
     // most one per worker, so a worker never has more than one agent and one commit going.
     let tail: Promise<void> | null = null;
+    // The previous attempt's commit waits for this worker's next agent to start (commit-gate.ts).
+    let gate: CommitGate | null = null;
     while (!done && !ctx.stopClaiming.value) {
       if (options.maxCostUsd !== undefined && ctx.spend.usd >= options.maxCostUsd) {
         ctx.bus.emit({
@@ -96,6 +101,8 @@ export async function execute(
         return undefined;
       });
       if (!claim) {
+        gate?.open();
+        gate = null;
         await ctx.workWake.wait(IDLE_CLAIM_WAIT_MS);
         continue;
       }
@@ -105,16 +112,29 @@ export async function execute(
       const freed = new Promise<void>((resolve) => {
         agentDone = resolve;
       });
-      const whole = runAttempt(ctx, claim, Math.round((performance.now() - started) * 100) / 100, agentDone)
+      const previous = gate;
+      const own = new CommitGate(COMMIT_GATE_MAX_MS);
+      gate = own;
+      const whole = runAttempt(ctx, claim, Math.round((performance.now() - started) * 100) / 100, {
+        onAgentDone: () => {
+          agentDone();
+          own.arm();
+        },
+        onAgentStarted: () => previous?.open(),
+        commitGate: own.ready,
+      })
         .catch(() => {})
         .finally(() => {
           inFlight--;
           agentDone();
+          previous?.open();
+          own.open();
         });
       await freed;
       if (tail) await tail;
       tail = whole;
     }
+    gate?.open();
     if (tail) await tail;
     ctx.bus.emit({ type: "worker:stopped", runId, workerId });
   };

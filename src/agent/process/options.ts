@@ -19,6 +19,8 @@ export interface RunProcessOptions {
   /** Output is appended here (parent directories are created). */
   logPath?: string;
   onLine?: (line: string, stream: OutputStream) => void;
+  /** Called once the program has started (not when it could not start). */
+  onSpawn?: () => void;
   signal?: AbortSignal;
 }
 

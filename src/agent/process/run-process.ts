@@ -106,6 +106,7 @@ function supervise(
 
   child.once("spawn", () => {
     outcome.spawnMs = Math.round(performance.now() - t0);
+    opts.onSpawn?.();
     if (child.pid !== undefined)
       group = new GroupTerminator(child.pid, opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     if (opts.timeoutMs && opts.timeoutMs > 0) timers.push(setTimeout(() => end("timedOut"), opts.timeoutMs));
