@@ -26,6 +26,8 @@ export interface RepoIdentity {
    * format, need shared-repository permissions, or take its dates or object directory from the env.
    */
   writer: { author: Ident; committer: Ident } | null;
+  /** No `commit.cleanup` is configured: `git commit -F` would only tidy whitespace (commit.ts). */
+  defaultCleanup: boolean;
 }
 
 /**
@@ -96,7 +98,7 @@ async function lookUp(git: Git): Promise<RepoIdentity> {
     (config.get("extensions.objectformat") ?? "sha1").toLowerCase() === "sha1" &&
     !config.has("core.sharedrepository") &&
     !GIT_WRITES_WHEN_SET.some((key) => process.env[key] !== undefined);
-  return { env, writer: plain ? { author, committer } : null };
+  return { env, writer: plain ? { author, committer } : null, defaultCleanup: !config.has("commit.cleanup") };
 }
 
 /**

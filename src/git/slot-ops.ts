@@ -173,6 +173,18 @@ export async function cleanMark(dir: string): Promise<string | null> {
  * ref's file (or packed-refs) under `commonDir`: a git process saved on every commit. Null whenever the
  * files do not say plainly (reftable refs, a symbolic chain, an absent branch): the caller asks git then.
  */
+/** The branch ref (`refs/heads/…`) the worktree at `dir` has checked out, from its HEAD file; else null. */
+export function checkedOutRef(dir: string): string | null {
+  let gitDir: string;
+  try {
+    gitDir = slotGitDirSync(dir);
+  } catch {
+    return null;
+  }
+  const ref = /^ref: (refs\/heads\/\S+)$/.exec(readOrNull(join(gitDir, "HEAD")) ?? "")?.[1];
+  return ref && !ref.split("/").includes("..") ? ref : null;
+}
+
 export async function headFromFiles(dir: string, commonDir: string): Promise<string | null> {
   let gitDir: string;
   try {

@@ -115,3 +115,70 @@ describe("commitAll", () => {
     }
   });
 });
+
+describe("commitAll on Orchard's branches, written in-process", () => {
+  /** The same change committed by `git commit` on a branch that is not Orchard's. */
+  async function byGit(change: (dir: string) => Promise<void>, message: string, author?: string) {
+    const other = join(repo.dir, ".orchard", "wt-git");
+    await repo.git(["worktree", "add", "-q", "-b", "plain/1", other, "main"]);
+    await change(other);
+    const result = await commitAll(git, other, message, { since: repo.head, ...(author ? { author } : {}) });
+    return { dir: other, commit: result.commit! };
+  }
+  /** A commit object without its dates. */
+  const undated = async (dir: string, commit: string) =>
+    (await rawGit(dir, ["cat-file", "commit", commit])).replace(/> \d+ [+-]\d{4}$/gm, ">");
+  const change = async (dir: string) => {
+    await writeFile(join(dir, "new.ts"), "new\n");
+    await writeFile(join(dir, "src/a.ts"), "export const a = 7;\n");
+    await rm(join(dir, "src/b.ts"));
+  };
+
+  it("makes the commit git would make, and moves the branch", async () => {
+    const reflog = await rawGit(wt, ["reflog", "-n1", "orchard/r/tasks/1"]);
+    await change(wt);
+    const ours = await commitAll(git, wt, "Task 1.1: make it\n\nOrchard-Task: 1.1", { since: repo.head });
+    expect(ours).toMatchObject({ changed: true, committedNow: true, onSince: true });
+    const theirs = await byGit(change, "Task 1.1: make it\n\nOrchard-Task: 1.1");
+    expect(await undated(wt, ours.commit!)).toBe(await undated(theirs.dir, theirs.commit));
+    expect((await rawGit(wt, ["rev-parse", "refs/heads/orchard/r/tasks/1"])).trim()).toBe(ours.commit);
+    expect(await rawGit(wt, ["status", "--porcelain"])).toBe("");
+    // No reflog entry: the branch moved without git.
+    expect(await rawGit(wt, ["reflog", "-n1", "orchard/r/tasks/1"])).toBe(reflog);
+    expect((await repo.git(["fsck", "--no-progress", "--no-dangling"])).trim()).toBe("");
+  });
+
+  it("honours --author", async () => {
+    const reflog = await rawGit(wt, ["reflog", "-n1", "orchard/r/tasks/1"]);
+    await change(wt);
+    const ours = await commitAll(git, wt, "Subject\n", { since: repo.head, author: "Ada <ada@example.com>" });
+    const theirs = await byGit(change, "Subject\n", "Ada <ada@example.com>");
+    expect(await undated(wt, ours.commit!)).toBe(await undated(theirs.dir, theirs.commit));
+    expect(await rawGit(wt, ["log", "-1", "--format=%an <%ae>|%cn", ours.commit!])).toBe(
+      "Ada <ada@example.com>|Test\n",
+    );
+    expect(await rawGit(wt, ["reflog", "-n1", "orchard/r/tasks/1"])).toBe(reflog);
+  });
+
+  it("leaves a message git would tidy to git", async () => {
+    await change(wt);
+    const ours = await commitAll(git, wt, "Subject  \n\n\nBody\n", { since: repo.head });
+    const theirs = await byGit(change, "Subject  \n\n\nBody\n");
+    expect(await undated(wt, ours.commit!)).toBe(await undated(theirs.dir, theirs.commit));
+    expect(await rawGit(wt, ["log", "-1", "--format=%B", ours.commit!])).toBe("Subject\n\nBody\n\n");
+  });
+
+  it("commits nothing when nothing changed, and an empty commit when asked to", async () => {
+    expect(await commitAll(git, wt, "nothing\n", { since: repo.head })).toEqual({
+      commit: null,
+      changed: false,
+      committedNow: false,
+    });
+    const empty = await commitAll(git, wt, "empty\n", { since: repo.head, allowEmpty: true });
+    expect(empty).toMatchObject({ changed: false, committedNow: true, onSince: true });
+    expect((await rawGit(wt, ["rev-parse", `${empty.commit}^{tree}`])).trim()).toBe(
+      (await rawGit(wt, ["rev-parse", `${repo.head}^{tree}`])).trim(),
+    );
+    expect((await rawGit(wt, ["rev-parse", `${empty.commit}^`])).trim()).toBe(repo.head);
+  });
+});
