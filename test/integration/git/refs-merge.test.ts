@@ -120,6 +120,52 @@ describe("mergeTree and mergeIntoRef", () => {
     expect(await repo.git(["ls-tree", "--name-only", "-r", second.commit])).toContain("t.txt");
   });
 
+  it("lands a run of tasks made on one base with the trees and conflicts git's merge of the head gives", async () => {
+    const lines = Array.from({ length: 12 }, (_, i) => `line ${i}`);
+    await repo.write("shared.txt", `${lines.join("\n")}\n`);
+    const base = await repo.commit("base");
+    const ref = "refs/heads/orchard/r3/integration";
+    await updateRef(git, ref, base, null);
+    const edit = (i: number, text: string) => `${lines.map((l, j) => (j === i ? text : l)).join("\n")}\n`;
+    const tasks = [
+      ...Array.from({ length: 8 }, (_, i) => ({ [`t${i}.txt`]: `task ${i}\n` })),
+      { "shared.txt": edit(0, "first line, by one task") },
+      { "shared.txt": edit(11, "last line, by another") },
+      { "shared.txt": edit(0, "first line, by a third: a conflict") },
+    ];
+    let head = base;
+    for (const [i, files] of tasks.entries()) {
+      const theirs = await branchWith(`task-${i}`, base, files);
+      // What git makes of merging the real head (it walks the landed history for the merge base).
+      const direct = await mergeTree(git, head, theirs);
+      const result = await mergeIntoRef(git, {
+        ref,
+        expectedHead: head,
+        theirs,
+        message: `Merge ${i}\n`,
+        theirsParent: base,
+      });
+      if (!direct.clean) {
+        expect(result).toEqual({ kind: "conflict", conflicts: direct.conflicts });
+        expect(i).toBe(tasks.length - 1);
+        continue;
+      }
+      expect(result.kind).toBe("merged");
+      if (result.kind !== "merged") return;
+      expect(await revParse(git, `${result.commit}^{tree}`)).toBe(direct.tree);
+      expect((await repo.git(["show", "-s", "--format=%P", result.commit])).trim()).toBe(`${head} ${theirs}`);
+      head = result.commit;
+    }
+    expect(await revParse(git, ref)).toBe(head);
+    expect((await repo.git(["show", `${head}:shared.txt`])).split("\n")).toEqual([
+      "first line, by one task",
+      ...lines.slice(1, 11),
+      "last line, by another",
+      "",
+    ]);
+    expect((await repo.git(["fsck", "--no-progress", "--no-dangling"])).trim()).toBe("");
+  });
+
   it("reports conflicting paths and git's message", async () => {
     const a = await branchWith("a", "main", { "src/a.ts": "export const a = 'A';\n" });
     const b = await branchWith("b", "main", { "src/a.ts": "export const a = 'B';\n", "ok.txt": "fine\n" });
