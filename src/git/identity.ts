@@ -23,7 +23,8 @@ export interface RepoIdentity {
   /**
    * Author and committer for commit objects Orchard writes itself (objects.ts), or null when git must
    * write them: the commit would be signed (commit.gpgSign), carry another encoding, use another object
-   * format, need shared-repository permissions, or take its dates or object directory from the env.
+   * format, need shared-repository permissions or an fsync (core.fsync, core.fsyncObjectFiles), or take
+   * its dates or object directory from the env.
    */
   writer: { author: Ident; committer: Ident } | null;
   /** No `commit.cleanup` is configured: `git commit -F` would only tidy whitespace (commit.ts). */
@@ -97,6 +98,9 @@ async function lookUp(git: Git): Promise<RepoIdentity> {
     (encoding === "utf-8" || encoding === "utf8") &&
     (config.get("extensions.objectformat") ?? "sha1").toLowerCase() === "sha1" &&
     !config.has("core.sharedrepository") &&
+    // Asked to fsync objects: git does that, Orchard's writer does not.
+    !config.has("core.fsync") &&
+    !isTrue(config.get("core.fsyncobjectfiles")) &&
     !GIT_WRITES_WHEN_SET.some((key) => process.env[key] !== undefined);
   return { env, writer: plain ? { author, committer } : null, defaultCleanup: !config.has("commit.cleanup") };
 }

@@ -93,7 +93,7 @@ describe("who writes Orchard's commit objects", () => {
     expect(await writerOf(async () => {})).toEqual({ author: ident, committer: ident });
   });
 
-  it("is git when the commit would be signed, re-encoded or shared, or is not SHA-1", async () => {
+  it("is git when the commit would be signed, re-encoded, shared or fsynced, or is not SHA-1", async () => {
     expect(await writerOf((dir) => rawGit(dir, ["config", "commit.gpgSign", "true"]))).toBeNull();
     // `[commit] gpgSign` without a value is true too.
     expect(
@@ -106,6 +106,8 @@ describe("who writes Orchard's commit objects", () => {
     ).toBeNull();
     expect(await writerOf((dir) => rawGit(dir, ["config", "i18n.commitEncoding", "ISO-8859-1"]))).toBeNull();
     expect(await writerOf((dir) => rawGit(dir, ["config", "core.sharedRepository", "group"]))).toBeNull();
+    expect(await writerOf((dir) => rawGit(dir, ["config", "core.fsync", "loose-object"]))).toBeNull();
+    expect(await writerOf((dir) => rawGit(dir, ["config", "core.fsyncObjectFiles", "true"]))).toBeNull();
     const sha256 = await mkdtemp(join(tmpdir(), "orchard-sha256-"));
     try {
       await rawGit(sha256, ["init", "-q", "--object-format=sha256"]);
