@@ -8,6 +8,7 @@ import { lstat, mkdir, mkdtemp, readFile, readlink, realpath, rm, writeFile } fr
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
+import { afterEach, beforeEach } from "vitest";
 
 const TEST_ENV = {
   GIT_TERMINAL_PROMPT: "0",
@@ -149,4 +150,33 @@ async function fileFingerprint(path: string): Promise<string> {
   } catch {
     return "missing";
   }
+}
+
+/**
+ * A fresh repository for every test of the file that calls it (made before, removed after each test):
+ * `.repo` is the current test's, `.common` its git directory.
+ */
+export function repoPerTest(opts: MakeRepoOptions = {}): {
+  readonly repo: TestRepo;
+  readonly common: string;
+} {
+  let current: TestRepo | undefined;
+  beforeEach(async () => {
+    current = await makeRepo(opts);
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+  });
+  const repo = () => {
+    if (!current) throw new Error("repoPerTest: no test is running");
+    return current;
+  };
+  return {
+    get repo() {
+      return repo();
+    },
+    get common() {
+      return join(repo().dir, ".git");
+    },
+  };
 }

@@ -1,51 +1,44 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Git } from "../../../src/git/git.js";
 import { repoIdentity } from "../../../src/git/identity.js";
 import { commitTree } from "../../../src/git/merge.js";
 import { looseCommitTree, writeCommitObject } from "../../../src/git/objects.js";
-import { makeRepo, git as rawGit, type TestRepo } from "../../helpers/git-repo.js";
+import { makeRepo, git as rawGit, repoPerTest } from "../../helpers/git-repo.js";
 
 /**
  * Commit objects Orchard writes itself must be the very objects `git commit-tree` writes (same name for
  * the same content), and it must leave the writing to git wherever a commit would need more than it does.
  */
-let repo: TestRepo;
-let common: string;
+const fixture = repoPerTest();
 
-beforeEach(async () => {
-  repo = await makeRepo();
-  common = join(repo.dir, ".git");
-});
-afterEach(() => repo.cleanup());
-
-const tree = async (rev: string) => (await repo.git(["rev-parse", `${rev}^{tree}`])).trim();
+const tree = async (rev: string) => (await fixture.repo.git(["rev-parse", `${rev}^{tree}`])).trim();
 const ident = { name: "Test", email: "test@example.com" };
 
 describe("commit objects written in-process", () => {
   it("are the objects git commit-tree writes for the same content", async () => {
-    await repo.write("b.txt", "b\n");
-    const second = await repo.commit("second");
+    await fixture.repo.write("b.txt", "b\n");
+    const second = await fixture.repo.commit("second");
     const message = "Merge task 1.1: make b\n\nwith a body\n";
-    const ours = writeCommitObject(common, {
+    const ours = writeCommitObject(fixture.common, {
       tree: await tree(second),
-      parents: [repo.head, second],
+      parents: [fixture.repo.head, second],
       author: ident,
       committer: ident,
       message,
     });
     // git writes the same commit when given the date we wrote: same name, same bytes.
-    const raw = await repo.git(["cat-file", "commit", ours]);
+    const raw = await fixture.repo.git(["cat-file", "commit", ours]);
     const date = /^committer .* (\d+ [+-]\d{4})$/m.exec(raw)?.[1];
     expect(date).toBeDefined();
     const { execa } = await import("execa");
     const theirs = await execa(
       "git",
-      ["commit-tree", await tree(second), "-p", repo.head, "-p", second, "-F", "-"],
+      ["commit-tree", await tree(second), "-p", fixture.repo.head, "-p", second, "-F", "-"],
       {
-        cwd: repo.dir,
+        cwd: fixture.repo.dir,
         input: message,
         env: {
           GIT_AUTHOR_NAME: ident.name,
@@ -61,20 +54,26 @@ describe("commit objects written in-process", () => {
     // The date is now, in the local zone, as git would have stamped it.
     const seconds = Number(date!.split(" ")[0]);
     expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(60);
-    const local = await rawGit(repo.dir, ["log", "-1", "--format=%ad", "--date=format-local:%z", ours]);
+    const local = await rawGit(fixture.repo.dir, [
+      "log",
+      "-1",
+      "--format=%ad",
+      "--date=format-local:%z",
+      ours,
+    ]);
     expect(date!.split(" ")[1]).toBe(local.trim());
-    expect((await repo.git(["fsck", "--no-progress", "--no-dangling", "--strict"])).trim()).toBe("");
+    expect((await fixture.repo.git(["fsck", "--no-progress", "--no-dangling", "--strict"])).trim()).toBe("");
   });
 
   it("read a fresh commit's tree from its loose object, and nothing from a packed one", async () => {
-    await repo.write("c.txt", "c\n");
-    const fresh = await repo.commit("fresh");
-    expect(looseCommitTree(common, fresh)).toBe(await tree(fresh));
-    await repo.git(["repack", "-adq"]);
-    await repo.git(["prune-packed"]);
-    expect(looseCommitTree(common, fresh)).toBeNull();
-    expect(looseCommitTree(common, "0".repeat(40))).toBeNull();
-    expect(looseCommitTree(common, "HEAD")).toBeNull();
+    await fixture.repo.write("c.txt", "c\n");
+    const fresh = await fixture.repo.commit("fresh");
+    expect(looseCommitTree(fixture.common, fresh)).toBe(await tree(fresh));
+    await fixture.repo.git(["repack", "-adq"]);
+    await fixture.repo.git(["prune-packed"]);
+    expect(looseCommitTree(fixture.common, fresh)).toBeNull();
+    expect(looseCommitTree(fixture.common, "0".repeat(40))).toBeNull();
+    expect(looseCommitTree(fixture.common, "HEAD")).toBeNull();
   });
 });
 
@@ -171,15 +170,15 @@ describe("who writes Orchard's commit objects", () => {
   });
 
   it("lands a merge through commitTree that git reads back with both parents", async () => {
-    await repo.write("d.txt", "d\n");
-    const task = await repo.commit("task");
-    const git = new Git(repo.dir);
-    const merge = await commitTree(git, `${task}^{tree}`, [repo.head, task], "Merge task\n");
-    expect((await repo.git(["rev-list", "--parents", "-n1", merge])).trim()).toBe(
-      `${merge} ${repo.head} ${task}`,
+    await fixture.repo.write("d.txt", "d\n");
+    const task = await fixture.repo.commit("task");
+    const git = new Git(fixture.repo.dir);
+    const merge = await commitTree(git, `${task}^{tree}`, [fixture.repo.head, task], "Merge task\n");
+    expect((await fixture.repo.git(["rev-list", "--parents", "-n1", merge])).trim()).toBe(
+      `${merge} ${fixture.repo.head} ${task}`,
     );
     expect(await tree(merge)).toBe(await tree(task));
-    expect((await repo.git(["log", "-1", "--format=%an <%ae>%n%B", merge])).trim()).toBe(
+    expect((await fixture.repo.git(["log", "-1", "--format=%an <%ae>%n%B", merge])).trim()).toBe(
       "Test <test@example.com>\nMerge task",
     );
   });
