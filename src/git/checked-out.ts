@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { readOrNull } from "./ref-files.js";
+import { dirname, isAbsolute, join } from "node:path";
+import { linkedGitDir, readOrNull } from "./ref-files.js";
 
 /**
  * Whether any worktree other than `ownGitDir` has `refs/heads/<branch>` checked out (or is rebasing it),
@@ -62,8 +62,7 @@ export function registeredWorktreesFromFiles(commonDir: string): string[] | null
     const gitFile = readOrNull(join(entry, "gitdir"));
     if (!gitFile || !isAbsolute(gitFile) || !gitFile.endsWith("/.git")) return null;
     // What `worktree prune` removes: a worktree whose `.git` is gone, or no longer points back here.
-    const link = readOrNull(gitFile);
-    if (!link || !/^gitdir: /.test(link) || resolve(dirname(gitFile), link.slice(8)) !== entry) return null;
+    if (linkedGitDir(gitFile) !== entry) return null;
     paths.push(dirname(gitFile));
   }
   return paths;

@@ -8,7 +8,7 @@ import {
   rmSync,
   writeSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { GitError } from "./errors.js";
 
 /**
@@ -151,9 +151,31 @@ export function refValue(commonDir: string, ref: string): string | null | undefi
 export function headFromGitDir(gitDir: string, commonDir: string): string | null {
   const head = readOrNull(join(gitDir, "HEAD")) ?? "";
   if (isFullSha(head)) return head;
+  const ref = branchOfHead(head);
+  return ref === null ? null : (refValue(commonDir, ref) ?? null);
+}
+
+/** The branch (`refs/heads/…`) the HEAD in `gitDir` has checked out; null when detached or unsure. */
+export function headBranch(gitDir: string): string | null {
+  return branchOfHead(readOrNull(join(gitDir, "HEAD")) ?? "");
+}
+
+/** The branch a HEAD file's text names (`ref: refs/heads/…`), or null. */
+function branchOfHead(head: string): string | null {
   const ref = /^ref: (refs\/heads\/\S+)$/.exec(head)?.[1];
-  if (!ref || ref.split("/").includes("..")) return null;
-  return refValue(commonDir, ref) ?? null;
+  return ref && !ref.split("/").includes("..") ? ref : null;
+}
+
+/**
+ * Where a `.git` file links its worktree to (`gitdir: <path>`, relative to the file's directory).
+ * Null when there is no such file or it says something else; undefined when it cannot be read as a
+ * file (a directory: the main checkout's `.git`).
+ */
+export function linkedGitDir(dotGit: string): string | null | undefined {
+  const text = readOrNull(dotGit);
+  if (typeof text !== "string") return text;
+  const link = /^gitdir: (.+)$/.exec(text)?.[1]?.trim();
+  return link ? resolve(dirname(dotGit), link) : null;
 }
 
 /** The trimmed text of a file; null when it does not exist, undefined when it cannot be read. */

@@ -1,9 +1,9 @@
 import { readdir, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { GitError, isGitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { parseRefList, type RefEntry } from "./parse/refs.js";
-import { headFromGitDir, readOrNull, writeOwnRef } from "./ref-files.js";
+import { headFromGitDir, linkedGitDir, writeOwnRef } from "./ref-files.js";
 import { repoLayout } from "./repo.js";
 
 const ZERO_SHA = "0000000000000000000000000000000000000000";
@@ -48,10 +48,9 @@ export async function resolveBase(git: Git, name: string): Promise<string> {
   if (name === "HEAD" && process.env.GIT_DIR === undefined) {
     const { toplevel, commonDir } = await repoLayout(git);
     const dotGit = join(toplevel, ".git");
-    const link = readOrNull(dotGit);
-    // A directory reads as undefined (EISDIR): the main checkout; a file links a worktree to its git dir.
-    const gitDir =
-      link === undefined ? dotGit : link?.startsWith("gitdir: ") ? resolve(toplevel, link.slice(8)) : null;
+    // The main checkout's `.git` is a directory (it does not read as a file); a file links a worktree.
+    const linked = linkedGitDir(dotGit);
+    const gitDir = linked === undefined ? dotGit : linked;
     const sha = gitDir === null ? null : headFromGitDir(gitDir, commonDir);
     if (sha !== null) return sha;
   }

@@ -1,10 +1,17 @@
-import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, realpathSync, rmSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { branchCheckedOutElsewhere } from "./checked-out.js";
 import { GitError } from "./errors.js";
 import type { Git, RunOptions } from "./git.js";
-import { headFromGitDir, isFullSha, readOrNull, writeSymbolicHead } from "./ref-files.js";
+import {
+  headBranch,
+  headFromGitDir,
+  isFullSha,
+  linkedGitDir,
+  readOrNull,
+  writeSymbolicHead,
+} from "./ref-files.js";
 import { updateRef } from "./refs.js";
 
 /**
@@ -28,14 +35,8 @@ export function realSlotGitDir(dir: string): string {
 
 /** `slotGitDir` without a thread-pool round trip: one tiny file, read on every hand-off and commit. */
 function slotGitDirSync(dir: string): string {
-  let text = "";
-  try {
-    text = readFileSync(join(dir, ".git"), "utf8");
-  } catch {
-    // Reported below.
-  }
-  const match = /^gitdir: (.+)$/m.exec(text);
-  if (!match) {
+  const gitDir = linkedGitDir(join(dir, ".git"));
+  if (!gitDir) {
     throw new GitError({
       code: "NOT_A_REPO",
       args: [],
@@ -43,8 +44,7 @@ function slotGitDirSync(dir: string): string {
       stderr: `${dir}/.git is not a worktree link`,
     });
   }
-  const gitDir = match[1]!.trim();
-  return isAbsolute(gitDir) ? gitDir : resolve(dir, gitDir);
+  return gitDir;
 }
 
 /** Lock files a killed git leaves behind in a worktree's git dir. Only call when no git runs there. */
@@ -168,29 +168,18 @@ export async function cleanMark(dir: string): Promise<string | null> {
   return mark !== "" && mark === head && isFullSha(mark) ? mark : null;
 }
 
+/** The branch ref (`refs/heads/…`) the worktree at `dir` has checked out, from its HEAD file; else null. */
+export function checkedOutRef(dir: string): string | null {
+  const gitDir = linkedGitDir(join(dir, ".git"));
+  return gitDir ? headBranch(gitDir) : null;
+}
+
 /**
  * The commit HEAD of the worktree at `dir` points to, read from its HEAD file and, for a branch, the
  * ref's file (or packed-refs) under `commonDir`: a git process saved on every commit. Null whenever the
  * files do not say plainly (reftable refs, a symbolic chain, an absent branch): the caller asks git then.
  */
-/** The branch ref (`refs/heads/…`) the worktree at `dir` has checked out, from its HEAD file; else null. */
-export function checkedOutRef(dir: string): string | null {
-  let gitDir: string;
-  try {
-    gitDir = slotGitDirSync(dir);
-  } catch {
-    return null;
-  }
-  const ref = /^ref: (refs\/heads\/\S+)$/.exec(readOrNull(join(gitDir, "HEAD")) ?? "")?.[1];
-  return ref && !ref.split("/").includes("..") ? ref : null;
-}
-
 export async function headFromFiles(dir: string, commonDir: string): Promise<string | null> {
-  let gitDir: string;
-  try {
-    gitDir = slotGitDirSync(dir);
-  } catch {
-    return null;
-  }
-  return headFromGitDir(gitDir, commonDir);
+  const gitDir = linkedGitDir(join(dir, ".git"));
+  return gitDir ? headFromGitDir(gitDir, commonDir) : null;
 }
