@@ -2,8 +2,7 @@ import { classifyGitError, GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { fallbackIdentityEnv, identSafe, repoIdentity } from "./identity.js";
 import { looseCommitTree, writeCommitObject } from "./objects.js";
-import { writeOwnRef } from "./ref-files.js";
-import { headCommit } from "./refs.js";
+import { headCommit, updateRef } from "./refs.js";
 import { repoLayout } from "./repo.js";
 import { checkedOutRef, headFromFiles } from "./slot-ops.js";
 
@@ -103,7 +102,8 @@ export async function commitAll(
  * in-process (objects.ts) where nothing else is asked of it: `git commit` read and rewrote the index
  * again, updated two reflogs and cost ~1 ms more CPU than `write-tree` (docs/benchmarks.md). Null when
  * git must commit: a signed or re-encoded commit, a configured `commit.cleanup` or a message it would
- * tidy, an author it would clean up, HEAD not on one of Orchard's branches. No reflog entry is written.
+ * tidy, an author it would clean up, HEAD not on one of Orchard's branches. The branch moves as
+ * `updateRef` moves Orchard's refs: in-process, with no reflog entry, where refs are files.
  */
 async function commitInProcess(
   git: Git,
@@ -139,8 +139,7 @@ async function commitInProcess(
     committer: writer.committer,
     message: text,
   });
-  const moved = await git.retryLocked(() => writeOwnRef(commonDir, ref, commit, opts.since));
-  if (!moved) return null;
+  await updateRef(git, ref, commit, opts.since, "orchard: commit");
   return { commit, changed, committedNow: true, onSince: true };
 }
 
