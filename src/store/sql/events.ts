@@ -6,11 +6,7 @@ import { type Ctx, inTx } from "./context.js";
 /** Arbitrary constant naming the advisory lock that orders event appends on Postgres. */
 const EVENT_APPEND_LOCK = 0x0e7e47;
 
-/**
- * On Postgres an identity value is taken at insert time but becomes visible at commit, so two
- * concurrent appends could commit out of seq order and a reader paging with afterSeq would skip one.
- * A transaction-scoped advisory lock makes seq order commit order. SQLite's single writer already does.
- */
+/** Appends one event; returns its seq. */
 export async function appendEvent(
   ctx: Ctx,
   runId: RunId,
@@ -18,19 +14,16 @@ export async function appendEvent(
   data: Record<string, unknown>,
   now: number,
 ): Promise<number> {
-  return inTx(ctx, async (trx) => {
-    if (ctx.dialect === "postgres")
-      await sql`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`.execute(trx);
-    const row = await trx
-      .insertInto("events")
-      .values({ run_id: runId, type, at: now, data: toJson(data) ?? "{}" })
-      .returning("seq")
-      .executeTakeFirstOrThrow();
-    return Number(row.seq);
-  });
+  const [seq] = await appendEvents(ctx, runId, [{ type, data }], now);
+  return seq!;
 }
 
-/** Appends several events of one run in order, in one transaction; returns their seqs. */
+/**
+ * Appends several events of one run in order, in one transaction; returns their seqs. On Postgres an
+ * identity value is taken at insert time but becomes visible at commit, so two concurrent appends could
+ * commit out of seq order and a reader paging with afterSeq would skip one. A transaction-scoped
+ * advisory lock makes seq order commit order. SQLite's single writer already does.
+ */
 export async function appendEvents(
   ctx: Ctx,
   runId: RunId,
