@@ -29,7 +29,7 @@ export interface RunContext {
   committedOnBase: Map<string, string>;
   /**
    * Resolves once the integration branch exists. A new run creates it next to its first agents (it is
-   * needed only by the first merge), after the pool's recovery has cleared stale ref locks.
+   * needed only by the first merge), once the run's stale ref locks are cleared.
    */
   integrationReady: Promise<void>;
   /** `<repo>/.orchard/runs/<run-id>`: prompts and logs. */
