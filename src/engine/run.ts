@@ -258,10 +258,9 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     spend: { usd: await spentSoFar(store, runId) },
     claimable: { count: 0 },
   };
+  // A task requeued after a conflict is announced as queued; one requeued after a failed attempt is not.
   bus.on((e) => {
-    if (e.type === "task:queued") ctx.claimable.count++;
-    else if ((e.type === "task:attempt-failed" || e.type === "task:conflict") && e.willRetry)
-      ctx.claimable.count++;
+    if (e.type === "task:queued" || (e.type === "task:attempt-failed" && e.willRetry)) ctx.claimable.count++;
   });
   let controls: ExecuteControls | undefined;
   const started = Date.now();
