@@ -28,15 +28,21 @@ const worktreePaths = async () =>
 const orchardRefs = async () =>
   (await repo.git(["for-each-ref", "--format=%(refname)", "refs/heads/orchard/"])).trim();
 
+/** A pool of `maxSlots` with two slots leased, as wt-1 and wt-2. */
+async function leaseTwo(maxSlots: number) {
+  const pool = new WorktreePool({ git: new Git(repo.dir), maxSlots });
+  await pool.init();
+  const [one, two] = await Promise.all([
+    pool.acquire("main", "orchard/r/tasks/1"),
+    pool.acquire("main", "orchard/r/tasks/2"),
+  ]);
+  const [s1, s2] = one.id === "wt-1" ? [one, two] : [two, one];
+  return { pool, s1, s2 };
+}
+
 describe("WorktreePool.init after a crash", () => {
   it("prunes, clears locks and strays, and adopts the slots that are left", async () => {
-    const before = new WorktreePool({ git: new Git(repo.dir), maxSlots: 3 });
-    await before.init();
-    const [one, two] = await Promise.all([
-      before.acquire("main", "orchard/r/tasks/1"),
-      before.acquire("main", "orchard/r/tasks/2"),
-    ]);
-    const [s1, s2] = one.id === "wt-1" ? [one, two] : [two, one];
+    const { s1, s2 } = await leaseTwo(3);
     // The crash: wt-1 dirty with a stale index.lock, wt-2 deleted by hand, strays in the pool dir.
     await writeFile(join(s1.dir, "src/a.ts"), "half-written\n");
     await writeFile(join(s1.dir, "junk.txt"), "junk\n");
@@ -66,13 +72,7 @@ describe("WorktreePool.init after a crash", () => {
   });
 
   it("adopts a slot its last reset marked clean without resetting it again; a slot left mid-task is reset", async () => {
-    const before = new WorktreePool({ git: new Git(repo.dir), maxSlots: 2 });
-    await before.init();
-    const [one, two] = await Promise.all([
-      before.acquire("main", "orchard/r/tasks/1"),
-      before.acquire("main", "orchard/r/tasks/2"),
-    ]);
-    const [s1, s2] = one.id === "wt-1" ? [one, two] : [two, one];
+    const { pool: before, s1, s2 } = await leaseTwo(2);
     await writeFile(join(s1.dir, "done.txt"), "released\n");
     before.release(s1);
     await before.settled();
