@@ -103,16 +103,13 @@ export class SlotTable {
     const dirs = new Set<string>();
     for (const entry of this.entries.values()) {
       if (entry.state === "broken") continue;
-      if (!entry.gitDir) {
-        // Resolved here rather than at each slot's first hand-off: a slot left out is one whose HEAD
-        // and rebase files every hand-off reads (~0.4 ms for eight slots, docs/benchmarks.md).
-        try {
-          entry.gitDir = realSlotGitDir(entry.dir);
-        } catch {
-          continue; // Not a worktree yet (being created) or no more: its files are read, as git would.
-        }
+      // Resolved here rather than at each slot's first hand-off: a slot left out is one whose HEAD and
+      // rebase files every hand-off reads (~0.4 ms for eight slots, docs/benchmarks.md).
+      try {
+        dirs.add(this.gitDirOf(entry));
+      } catch {
+        // Not a worktree yet (being created) or no more: its files are read, as git would.
       }
-      dirs.add(entry.gitDir);
     }
     return dirs;
   }
