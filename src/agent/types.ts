@@ -65,7 +65,7 @@ export interface ProcessResult {
   /** The process could not start (ENOENT …). */
   spawnError: string | null;
   startedAt: number;
-  /** ms from the call to the child's spawn event. */
+  /** ms from the call until the child was running (exec done), as the process that started it saw it. */
   spawnMs: number;
   durationMs: number;
 }

@@ -1,5 +1,5 @@
 import type { AgentPreset } from "../agent/types.js";
-import type { Git, WorktreePool } from "../git/index.js";
+import type { Git, MergeTreeServer, WorktreePool } from "../git/index.js";
 import type { PlanGraph } from "../plan/graph.js";
 import type { Plan, PlanTask } from "../plan/types.js";
 import type { RunId, Store } from "../store/types.js";
@@ -16,6 +16,8 @@ export interface RunContext {
   store: Store;
   git: Git;
   pool: WorktreePool;
+  /** The run's long-lived `git merge-tree` for landings (closed when the run ends). */
+  merges: MergeTreeServer;
   bus: EventBus;
   graph: PlanGraph;
   tasks: ReadonlyMap<string, PlanTask>;

@@ -139,11 +139,18 @@ export async function execute(
     ctx.bus.emit({ type: "worker:stopped", runId, workerId });
   };
 
-  const workers = workerIds.map((id) => workerLoop(id));
+  // Workers start after the coordinator's first look, which queues the first ready tasks: their first
+  // claims find work instead of an empty queue and a wait for the wake-up.
+  let firstLook!: () => void;
+  const looked = new Promise<void>((resolve) => {
+    firstLook = resolve;
+  });
+  const workers = workerIds.map((id) => looked.then(() => workerLoop(id)));
   let result: ExecuteResult;
   try {
-    result = await coordinate(ctx, killer, coordWake, () => inFlight);
+    result = await coordinate(ctx, killer, coordWake, () => inFlight, firstLook);
   } finally {
+    firstLook();
     done = true;
     ctx.stopClaiming = { value: true, reason: ctx.stopClaiming.reason };
     ctx.workWake.notify();
@@ -159,6 +166,7 @@ async function coordinate(
   killer: AbortController,
   coordWake: Wake,
   inFlight: () => number,
+  looked: () => void,
 ): Promise<ExecuteResult> {
   const { store, runId, bus } = ctx;
   let failures = 0;
@@ -169,7 +177,9 @@ async function coordinate(
       if (run?.cancelRequested) return cancel(ctx, killer, coordWake, inFlight);
       v = await advance(ctx);
       failures = 0;
+      looked();
     } catch (err) {
+      looked();
       // One bad look (a locked store, a git hiccup) is retried on the next tick; a persistent one stops
       // the run, resumable, rather than spinning or losing the error.
       const message = (err as Error).message;

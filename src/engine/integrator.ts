@@ -24,6 +24,9 @@ export async function integrate(ctx: RunContext): Promise<number> {
     if (!run) return 0;
     const tasks = new Map((await store.listTasks(runId)).map((t) => [t.taskId, t]));
     let head = run.integrationHead ?? run.baseCommit;
+    // The run's merge server starts with its first landing (which seldom needs it: a task committed on
+    // an unmoved base lands without a merge), off the path of the first agents' start.
+    void ctx.merges.start(head);
     const ref = headsRef(integrationBranch(runId));
     for (const taskId of ctx.landingOrder) {
       const task = tasks.get(taskId);
@@ -60,6 +63,7 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
       ref,
       expectedHead: head,
       theirs: task.resultCommit,
+      server: ctx.merges,
       ...(ctx.committedOnBase.get(taskId) === task.resultCommit && task.baseCommit
         ? { theirsParent: task.baseCommit }
         : {}),

@@ -10,6 +10,7 @@ import {
   ensureRepo,
   excludeOrchardDir,
   Git,
+  MergeTreeServer,
   prefetchIdentity,
   removeStaleRefLocks,
   resolveBase,
@@ -238,6 +239,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     store,
     git,
     pool,
+    merges: new MergeTreeServer(git),
     bus,
     graph,
     tasks: new Map(plan.tasks.map((t) => [t.id as string, t])),
@@ -313,6 +315,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
         ...(into ? { into } : {}),
       };
     } finally {
+      ctx.merges.close();
       await pool.settled();
       await persisting.flush();
       if (input.ownsStore) await store.close();

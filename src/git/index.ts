@@ -24,6 +24,7 @@ export {
   mergeIntoRef,
   mergeTree,
 } from "./merge.js";
+export { MergeTreeServer } from "./merge-server.js";
 export type { RefEntry } from "./parse/refs.js";
 export type { StatusEntry } from "./parse/status.js";
 export type { WorktreeEntry } from "./parse/worktree-list.js";

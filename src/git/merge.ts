@@ -1,6 +1,7 @@
 import { GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { repoIdentity } from "./identity.js";
+import type { MergeTreeServer } from "./merge-server.js";
 import { looseCommitTree, writeCommitObject } from "./objects.js";
 import { parseMergeTreeZ } from "./parse/merge-tree.js";
 import { isFullSha } from "./ref-files.js";
@@ -15,38 +16,52 @@ export type MergeTreeOutcome =
  * Merges two commits without a worktree or index (git ≥ 2.38 `merge-tree --write-tree`). Nothing but
  * objects is written, so it is safe to run next to the user's checkout.
  */
-export async function mergeTree(git: Git, ours: string, theirs: string): Promise<MergeTreeOutcome> {
-  const args = ["merge-tree", "--write-tree", "-z", "--name-only", "--messages", ours, theirs];
-  const { stdout, exitCode } = await git.run(args, { okExitCodes: [1] });
-  const parsed = parseMergeTreeZ(stdout, exitCode);
+export async function mergeTree(
+  git: Git,
+  ours: string,
+  theirs: string,
+  server?: MergeTreeServer,
+): Promise<MergeTreeOutcome> {
+  let parsed = (await server?.merge(ours, theirs)) ?? null;
+  if (!parsed) {
+    const args = ["merge-tree", "--write-tree", "-z", "--name-only", "--messages", ours, theirs];
+    const { stdout, exitCode } = await git.run(args, { okExitCodes: [1] });
+    parsed = parseMergeTreeZ(stdout, exitCode);
+  }
   return parsed.clean ? parsed : { clean: false, conflicts: parsed.conflicts, message: parsed.message };
 }
 
 /**
  * `mergeTree(head, theirs)` for a `theirs` whose only parent is `base`, an ancestor of `head`: then
- * `base` is their merge base, and git need not look for it. It would: `merge-tree` walks every commit
- * between `head` and the base, which on a run's integration branch is every merge landed so far (each
- * a loose object), ~2 ms after a few landings and ~16 ms after 500 (docs/benchmarks.md). Merging
- * `theirs` with a stand-in for `head` — `head`'s tree in a commit whose parent is `base`, written
- * in-process and never referenced — gives the same three-way merge (same base, same trees) at the
- * first cost. Without in-process commits, or when `head` is not a loose object, git merges `head`.
+ * `base` is their merge base, and git need not look for it. A `git merge-tree` per merge would: it
+ * walks every commit between `head` and the base, which on a run's integration branch is every merge
+ * landed so far (each a loose object), ~2 ms after a few landings and ~16 ms after 500
+ * (docs/benchmarks.md). Merging `theirs` with a stand-in for `head` — `head`'s tree in a commit whose
+ * parent is `base`, written in-process and never referenced — gives the same three-way merge (same
+ * base, same trees) at the first cost. A merge server reads each landed commit once and keeps it, so
+ * it merges `head` itself; so does git without in-process commits, or when `head` is not loose.
  */
 async function mergeOntoBase(
   git: Git,
   head: string,
   theirs: string,
   base: string,
+  server?: MergeTreeServer,
 ): Promise<MergeTreeOutcome> {
-  const [{ writer }, { commonDir }] = await Promise.all([repoIdentity(git), repoLayout(git)]);
-  const headTree = writer ? looseCommitTree(commonDir, head) : null;
-  if (!writer || !headTree || !isFullSha(base)) return mergeTree(git, head, theirs);
+  const [{ writer }, { commonDir }, served] = await Promise.all([
+    repoIdentity(git),
+    repoLayout(git),
+    server?.serving() ?? false,
+  ]);
+  const headTree = writer && !served ? looseCommitTree(commonDir, head) : null;
+  if (!writer || !headTree || !isFullSha(base)) return mergeTree(git, head, theirs, server);
   const standIn = await writeCommitObject(commonDir, {
     tree: headTree,
     parents: [base],
     message: `Orchard: the integration tree at ${head}, on ${base}\n`,
     ...writer,
   });
-  return mergeTree(git, standIn, theirs);
+  return mergeTree(git, standIn, theirs, server);
 }
 
 /**
@@ -99,6 +114,8 @@ export interface MergeIntoRefInput {
    * asked about being contained already.
    */
   theirsParent?: string;
+  /** Computes the merge when it can (one long-lived git for many merges); else a git per merge. */
+  server?: MergeTreeServer;
 }
 
 export type MergeIntoRefResult =
@@ -122,8 +139,8 @@ export async function mergeIntoRef(git: Git, input: MergeIntoRefInput): Promise<
   const [contained, merged] = await Promise.all([
     input.theirsParent === undefined ? isAncestor(git, input.theirs, input.expectedHead) : false,
     input.theirsParent === undefined
-      ? mergeTree(git, input.expectedHead, input.theirs)
-      : mergeOntoBase(git, input.expectedHead, input.theirs, input.theirsParent),
+      ? mergeTree(git, input.expectedHead, input.theirs, input.server)
+      : mergeOntoBase(git, input.expectedHead, input.theirs, input.theirsParent, input.server),
   ]);
   if (contained) return { kind: "merged", commit: input.expectedHead };
   if (!merged.clean) return { kind: "conflict", conflicts: merged.conflicts };

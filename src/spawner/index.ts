@@ -10,4 +10,4 @@ export {
   spawner,
   spawnerPids,
 } from "./pool.js";
-export { RemoteChild, RemoteStream } from "./remote-child.js";
+export { RemoteChild, RemoteStdin, RemoteStream } from "./remote-child.js";

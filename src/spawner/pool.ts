@@ -24,12 +24,14 @@ export interface StartOptions {
   cwd: string;
   env: Record<string, string | undefined>;
   input?: string;
+  /** Keeps the child's stdin open for `RemoteChild.stdin` (no `input` then). */
+  openStdin?: boolean;
 }
 
 type ServerMessage =
   | { id: number; type: "pid"; pid: number }
   | { id: number; type: "done"; result: SpawnResult }
-  | { id: number; type: "spawn"; pid: number }
+  | { id: number; type: "spawn"; pid: number; at: number }
   | { id: number; type: "data"; stream: "stdout" | "stderr"; chunk: Uint8Array }
   | { id: number; type: "error"; code?: string; message: string }
   | { id: number; type: "exit" | "close"; code: number | null; signal: NodeJS.Signals | null };
@@ -77,13 +79,22 @@ export class Spawner {
   start(file: string, args: readonly string[], opts: StartOptions): RemoteChild {
     const server = this.pick();
     const id = this.nextId++;
-    const child = new RemoteChild((action) => {
-      if (this.jobs.has(id) && server.connected) server.send({ type: action, id });
-    });
+    const child = new RemoteChild((message) => {
+      if (this.jobs.has(id) && server.connected) server.send({ ...message, id });
+    }, opts.openStdin ?? false);
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(opts.env)) if (value !== undefined) env[key] = value;
     this.add(id, { kind: "start", server, child });
-    server.send({ type: "start", id, file, args: [...args], cwd: opts.cwd, env, input: opts.input });
+    server.send({
+      type: "start",
+      id,
+      file,
+      args: [...args],
+      cwd: opts.cwd,
+      env,
+      input: opts.openStdin ? undefined : opts.input,
+      openStdin: opts.openStdin ?? false,
+    });
     return child;
   }
 
@@ -109,6 +120,7 @@ export class Spawner {
     switch (m.type) {
       case "spawn":
         child.pid = m.pid;
+        child.spawnedAt = m.at - performance.timeOrigin;
         this.liveGroups.add(m.pid);
         child.emit("spawn");
         break;

@@ -5,9 +5,10 @@
  *
  * - `run` jobs (git): stdin closed unless there is input, output collected, a timeout that kills the
  *   whole group (TERM, then KILL), one `done` message with the result.
- * - `start` jobs (agents, verification commands): `spawn`, `data`, `error`, `exit` and `close` messages
- *   as the child produces them; `pause`/`resume`/`destroy` act on its output pipes. Supervision
- *   (timeouts, kills) stays with Orchard, which signals the group itself.
+ * - `start` jobs (agents, verification commands, long-lived git servers): `spawn`, `data`, `error`,
+ *   `exit` and `close` messages as the child produces them; `pause`/`resume`/`destroy` act on its output
+ *   pipes; with `openStdin`, `write` and `end` feed its stdin as Orchard goes. Supervision (timeouts,
+ *   kills) stays with Orchard, which signals the group itself.
  *
  * When Orchard goes away (the channel closes), it kills every group it started and exits.
  */
@@ -25,6 +26,8 @@ process.on("message", (m) => {
   if (m.type === "start") return startJob(m);
   const child = started.get(m.id);
   if (!child) return;
+  if (m.type === "write") return void (child.stdin && child.stdin.write(m.data));
+  if (m.type === "end") return void (child.stdin && child.stdin.end());
   for (const stream of [child.stdout, child.stderr]) {
     if (m.type === "pause") stream.pause();
     else if (m.type === "resume") stream.resume();
@@ -37,7 +40,7 @@ function open(job) {
     cwd: job.cwd,
     env: job.env,
     detached: true,
-    stdio: [job.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    stdio: [job.input === undefined && !job.openStdin ? "ignore" : "pipe", "pipe", "pipe"],
   });
 }
 
@@ -59,11 +62,17 @@ function startJob(job) {
     return;
   }
   started.set(id, child);
-  child.once("spawn", () => { live.add(child.pid); send({ id, type: "spawn", pid: child.pid }); });
+  // at: when the program was running (exec done), on the shared clock (timeOrigin + now), so Orchard can
+  // tell when the child started rather than when it heard of it.
+  child.once("spawn", () => {
+    live.add(child.pid);
+    send({ id, type: "spawn", pid: child.pid, at: performance.timeOrigin + performance.now() });
+  });
   child.on("error", (err) => send({ id, type: "error", code: err && err.code, message: String(err && err.message || err) }));
   child.stdout.on("data", (chunk) => send({ id, type: "data", stream: "stdout", chunk }));
   child.stderr.on("data", (chunk) => send({ id, type: "data", stream: "stderr", chunk }));
-  feed(child, job.input);
+  if (job.openStdin) child.stdin.on("error", () => {});
+  else feed(child, job.input);
   child.once("exit", (code, signal) => send({ id, type: "exit", code, signal }));
   child.once("close", (code, signal) => {
     if (child.pid !== undefined) live.delete(child.pid);

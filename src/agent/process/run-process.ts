@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { statSync } from "node:fs";
-import { type RemoteChild, spawner } from "../../spawner/index.js";
+import { type RemoteChild, RemoteStdin, spawner } from "../../spawner/index.js";
 import { type LogSink, openLog } from "./log.js";
 import { DEFAULT_KILL_GRACE_MS, type RunProcessOptions, type RunProcessResult } from "./options.js";
 import { pipeOutput } from "./output.js";
@@ -105,7 +105,10 @@ function supervise(
   const onAbort = () => end("aborted");
 
   child.once("spawn", () => {
-    outcome.spawnMs = Math.round(performance.now() - t0);
+    // A spawner's child was running when the spawner saw it start, not when its message got through.
+    const now = performance.now();
+    const at = "spawnedAt" in child && child.spawnedAt !== undefined ? child.spawnedAt : now;
+    outcome.spawnMs = Math.round((Math.min(now, Math.max(t0, at)) - t0) * 100) / 100;
     opts.onSpawn?.();
     if (child.pid !== undefined)
       group = new GroupTerminator(child.pid, opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
@@ -118,7 +121,8 @@ function supervise(
     if (opts.signal?.aborted) onAbort();
   });
 
-  if (child.stdin) {
+  // A spawner's child got its input at start (its stdin here is null).
+  if (child.stdin && !(child.stdin instanceof RemoteStdin)) {
     // The child may exit without reading its input; EPIPE then is expected, not an error.
     child.stdin.on("error", () => {});
     child.stdin.end(opts.input);

@@ -35,3 +35,34 @@ export function parseMergeTreeZ(output: string, exitCode: number): MergeTreeResu
   }
   return { clean: false, tree, conflicts, message: messages.join("\n") };
 }
+
+/**
+ * Takes one answer of `git merge-tree --write-tree -z --name-only --messages --stdin` off the front of
+ * `output`: `<1|0>\0`, then what one `merge-tree` would print (tree, conflicted paths, an empty field,
+ * messages), then an empty field. Returns null until the whole answer is there.
+ */
+export function takeMergeTreeRecord(output: string): { result: MergeTreeResult; rest: string } | null {
+  // A field with no NUL after it yet is incomplete.
+  let at = 0;
+  const next = (): string | null => {
+    const nul = output.indexOf("\0", at);
+    if (nul === -1) return null;
+    const field = output.slice(at, nul);
+    at = nul + 1;
+    return field;
+  };
+  const status = next();
+  const tree = next();
+  if (status === null || tree === null) return null;
+  if (status !== "0" && status !== "1")
+    throw new Error(`unexpected merge-tree --stdin output: ${JSON.stringify(output.slice(0, 200))}`);
+  const bodyStart = status.length + 1;
+  // Conflicted paths up to an empty field, then messages (a count, that many paths, a type, a text).
+  for (let field = next(); field !== ""; field = next()) if (field === null) return null;
+  for (let count = next(); count !== ""; count = next()) {
+    if (count === null) return null;
+    for (let i = 0, n = Number(count) + 2; i < n; i++) if (next() === null) return null;
+  }
+  const body = output.slice(bodyStart, at - 1);
+  return { result: parseMergeTreeZ(body, status === "1" ? 0 : 1), rest: output.slice(at) };
+}

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { liveGroupCount, runProcess } from "../../../src/agent/index.js";
+import { Spawner } from "../../../src/spawner/index.js";
 import { fixture, isAlive, useTempDirs, waitFor } from "./helpers.js";
 
 const node = process.execPath;
@@ -21,6 +22,22 @@ describe("runProcess", () => {
     });
     expect(r.spawnMs).toBeGreaterThanOrEqual(0);
     expect(r.durationMs).toBeGreaterThanOrEqual(r.spawnMs);
+  });
+
+  it("dates a spawner's child from its start, not from when this busy process heard of it", async () => {
+    const spawner = new Spawner(1);
+    const cwd = await tempDir();
+    const sent = performance.now();
+    const child = spawner.start(node, ["-e", ""], { cwd, env: process.env });
+    const heard = new Promise<number>((resolve) => child.once("spawn", () => resolve(performance.now())));
+    const closed = new Promise((resolve) => child.once("close", resolve));
+    // This event loop is busy well past the child's start: its "spawn" message waits.
+    const busyUntil = performance.now() + 500;
+    while (performance.now() < busyUntil) {}
+    expect(await heard).toBeGreaterThanOrEqual(busyUntil);
+    await closed;
+    expect(child.spawnedAt).toBeGreaterThanOrEqual(sent);
+    expect(child.spawnedAt).toBeLessThan(busyUntil);
   });
 
   it("reports a non-zero exit code and keeps the stderr tail", async () => {
