@@ -108,6 +108,7 @@ export async function execute(
       }
       inFlight++;
       ctx.claimable.count--;
+      const base = claim.task.baseCommit ?? "";
       let agentDone!: () => void;
       const freed = new Promise<void>((resolve) => {
         agentDone = resolve;
@@ -120,7 +121,12 @@ export async function execute(
           agentDone();
           own.arm();
         },
-        onAgentStarted: () => previous?.open(),
+        onAgentStarted: () => {
+          previous?.open();
+          // The merge server starts while agents work, once every worker has one or nothing is left
+          // to claim, rather than at the first landing, where it would compete with commits.
+          if (inFlight >= options.workers || ctx.claimable.count <= 0) void ctx.merges.start(base);
+        },
         commitGate: own.ready,
       })
         .catch(() => {})

@@ -24,8 +24,7 @@ export async function integrate(ctx: RunContext): Promise<number> {
     if (!run) return 0;
     const tasks = new Map((await store.listTasks(runId)).map((t) => [t.taskId, t]));
     let head = run.integrationHead ?? run.baseCommit;
-    // The run's merge server starts with its first landing (which seldom needs it: a task committed on
-    // an unmoved base lands without a merge), off the path of the first agents' start.
+    // Started already, as a rule, once the first agents were running (execute.ts).
     void ctx.merges.start(head);
     const ref = headsRef(integrationBranch(runId));
     for (const taskId of ctx.landingOrder) {

@@ -1,7 +1,10 @@
+import { join } from "node:path";
 import { classifyGitError, GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { fallbackIdentityEnv, identSafe, repoIdentity } from "./identity.js";
+import { writeIndexTree } from "./index-tree.js";
 import { looseCommitTree, writeCommitObject } from "./objects.js";
+import { linkedGitDir } from "./ref-files.js";
 import { headCommit, updateRef } from "./refs.js";
 import { repoLayout } from "./repo.js";
 import { checkedOutRef, headFromFiles } from "./slot-ops.js";
@@ -50,8 +53,8 @@ export async function commitAll(
   message: string,
   opts: CommitAllOptions,
 ): Promise<CommitAllResult> {
-  // Two git processes in the common case (add, then write-tree with the commit written in-process, or
-  // commit): commits are on every task's path, and each process costs milliseconds
+  // One git process in the common case (add; the tree and the commit written in-process), else two
+  // or more: commits are on every task's path, and each process costs milliseconds
   // (docs/benchmarks.md). HEAD is read from the ref files where it can be.
   const { commonDir } = await repoLayout(git);
   await git.run(["add", "-A"], { cwd });
@@ -98,8 +101,9 @@ export async function commitAll(
 }
 
 /**
- * The commit `git commit -F -` would make on a slot's branch, made with `write-tree` and written
- * in-process (objects.ts) where nothing else is asked of it: `git commit` read and rewrote the index
+ * The commit `git commit -F -` would make on a slot's branch, its tree and commit objects written
+ * in-process (index-tree.ts, objects.ts; `git write-tree` where the index is not one that reader
+ * takes) where nothing else is asked of it: `git commit` read and rewrote the index
  * again, updated two reflogs and cost ~1 ms more CPU than `write-tree` (docs/benchmarks.md). Null when
  * git must commit: a signed or re-encoded commit, a configured `commit.cleanup` or a message it would
  * tidy, an author it would clean up, HEAD not on one of Orchard's branches. The branch moves as
@@ -125,11 +129,12 @@ async function commitInProcess(
     if (!m || !identSafe(m[1]!) || !identSafe(m[2]!)) return null;
     author = { name: m[1]!, email: m[2]! };
   }
-  const [{ stdout }, sinceTree] = await Promise.all([
-    git.run(["write-tree"], { cwd }),
+  const gitDir = linkedGitDir(join(cwd, ".git"));
+  const written = gitDir ? writeIndexTree(join(gitDir, "index"), commonDir) : null;
+  const [tree, sinceTree] = await Promise.all([
+    written ?? git.run(["write-tree"], { cwd }).then((r) => r.stdout.trim()),
     treeOf(git, commonDir, opts.since),
   ]);
-  const tree = stdout.trim();
   const changed = tree !== sinceTree;
   if (!changed && !opts.allowEmpty) return { commit: null, changed: false, committedNow: false };
   const commit = await writeCommitObject(commonDir, {

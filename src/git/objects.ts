@@ -1,12 +1,21 @@
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { type Ident, identSafe } from "./identity.js";
 import { isFullSha } from "./ref-files.js";
 
 /**
- * Commit objects written in-process, as loose objects in the repository's own object directory
+ * Commit and tree objects written in-process, as loose objects in the repository's own object directory
  * (gitformat-loose(5)): `<type> <size>\0<body>`, named by its SHA-1, zlib-deflated, written to a
  * temporary file and linked into place, as git does. A landing used to start `git commit-tree` for
  * each merge commit, ~3.5 ms apiece on the serial landing path (docs/benchmarks.md). Only SHA-1
@@ -41,9 +50,25 @@ export function looseCommitTree(commonDir: string, commit: string): string | nul
   return m ? m[1]! : null;
 }
 
+/**
+ * A tree object (its body: `<mode> <name>\0<binary object name>` per entry), unless it is there loose
+ * already. One that is only packed is written loose again: harmless, and git's `gc` drops the copy.
+ */
+export function writeTreeObject(commonDir: string, body: Buffer): string {
+  const data = Buffer.concat([Buffer.from(`tree ${body.length}\0`), body]);
+  const sha = createHash("sha1").update(data).digest("hex");
+  if (!existsSync(objectPath(commonDir, sha))) writeLoose(commonDir, sha, data);
+  return sha;
+}
+
 function writeLooseObject(commonDir: string, type: string, body: Buffer): string {
   const data = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
   const sha = createHash("sha1").update(data).digest("hex");
+  writeLoose(commonDir, sha, data);
+  return sha;
+}
+
+function writeLoose(commonDir: string, sha: string, data: Buffer): void {
   const path = objectPath(commonDir, sha);
   const dir = join(path, "..");
   mkdirSync(dir, { recursive: true });
@@ -63,7 +88,6 @@ function writeLooseObject(commonDir: string, type: string, body: Buffer): string
   } finally {
     unlinkSync(tmp);
   }
-  return sha;
 }
 
 function objectPath(commonDir: string, sha: string): string {

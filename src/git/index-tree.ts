@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { writeTreeObject } from "./objects.js";
+
+/** On-disk entry flags (gitformat-index(5)). */
+const EXTENDED = 0x4000;
+const STAGE_MASK = 0x3000;
+const NAME_MASK = 0x0fff;
+/** Extended flags (index v3+). */
+const INTENT_TO_ADD = 0x2000;
+/** Entry modes git writes into trees as they are. */
+const MODES = new Map([
+  [0o100644, "100644"],
+  [0o100755, "100755"],
+  [0o120000, "120000"],
+  [0o160000, "160000"],
+]);
+/** A split index keeps its entries elsewhere; a sparse one has directories for entries. */
+const UNSUPPORTED_EXTENSIONS = new Set(["link", "sdir"]);
+
+interface Entry {
+  /** The path's bytes, as a latin1 string (one char per byte). */
+  path: string;
+  mode: string;
+  oid: Buffer;
+}
+
+/**
+ * The tree `git write-tree` writes for the index at `indexPath`, written in-process into `commonDir`'s
+ * objects: a task's commit is `git add -A` and this, where it was `git add -A` and `git write-tree`, a
+ * git process fewer on every task's path (docs/benchmarks.md). Null, and git writes it, for what this
+ * reader leaves to git: an index of another version than 2–4, a split or sparse index, unmerged or
+ * intent-to-add entries, a mode git would not write as it is, anything malformed.
+ */
+export function writeIndexTree(indexPath: string, commonDir: string): string | null {
+  let entries: Entry[] | null;
+  try {
+    entries = readIndexEntries(readFileSync(indexPath));
+  } catch {
+    return null;
+  }
+  return entries ? writeTrees(entries, commonDir) : null;
+}
+
+/** The index's entries in its order (by path bytes, which is tree order too), or null (see above). */
+export function readIndexEntries(buf: Buffer): Entry[] | null {
+  if (buf.length < 32 || buf.toString("latin1", 0, 4) !== "DIRC") return null;
+  const version = buf.readUInt32BE(4);
+  if (version < 2 || version > 4) return null;
+  const count = buf.readUInt32BE(8);
+  const end = buf.length - 20; // the trailing checksum
+  const entries: Entry[] = [];
+  let pos = 12;
+  let previous = "";
+  for (let i = 0; i < count; i++) {
+    const start = pos;
+    if (pos + 62 > end) return null;
+    const modeBits = buf.readUInt32BE(pos + 24);
+    const oid = buf.subarray(pos + 40, pos + 60);
+    const flags = buf.readUInt16BE(pos + 60);
+    pos += 62;
+    if (flags & STAGE_MASK) return null;
+    if (flags & EXTENDED) {
+      if (version < 3) return null;
+      if (buf.readUInt16BE(pos) & INTENT_TO_ADD) return null;
+      pos += 2;
+    }
+    const mode = MODES.get(modeBits);
+    if (!mode) return null;
+    let path: string;
+    if (version === 4) {
+      // The name is the previous one less its last N bytes, plus what follows up to a NUL.
+      let c = buf[pos++]!;
+      let strip = c & 127;
+      while (c & 128) {
+        c = buf[pos++]!;
+        strip = ((strip + 1) << 7) | (c & 127);
+      }
+      const nul = buf.indexOf(0, pos);
+      if (nul === -1 || nul >= end || strip > previous.length) return null;
+      path = previous.slice(0, previous.length - strip) + buf.toString("latin1", pos, nul);
+      pos = nul + 1;
+    } else {
+      const nameLength = flags & NAME_MASK;
+      const nul = nameLength < NAME_MASK ? pos + nameLength : buf.indexOf(0, pos);
+      if (nul === -1 || nul >= end || buf[nul] !== 0) return null;
+      path = buf.toString("latin1", pos, nul);
+      // Entries are padded with 1–8 NULs to a multiple of eight bytes.
+      pos = start + ((nul - start + 8) & ~7);
+    }
+    if (path === "" || path.startsWith("/") || path.endsWith("/")) return null;
+    entries.push({ path, mode, oid });
+    previous = path;
+  }
+  // Extensions: a 4-byte signature and a 4-byte size each.
+  while (pos + 8 <= end) {
+    if (UNSUPPORTED_EXTENSIONS.has(buf.toString("latin1", pos, pos + 4))) return null;
+    pos += 8 + buf.readUInt32BE(pos + 4);
+  }
+  return pos === end ? entries : null;
+}
+
+/**
+ * Writes the trees of `entries` (sorted by path bytes) bottom-up and returns the root's name. Sorted
+ * paths list a directory's entries together, and in tree order: git orders a directory `d` as `d/`,
+ * which is where its paths sort among its siblings.
+ */
+function writeTrees(entries: readonly Entry[], commonDir: string): string {
+  // The open directories, root first: each collects its entries' bytes.
+  const stack: Array<{ name: string; parts: Buffer[] }> = [{ name: "", parts: [] }];
+  let openDirs: string[] = [];
+  const close = () => {
+    const dir = stack.pop()!;
+    const sha = writeTreeObject(commonDir, Buffer.concat(dir.parts));
+    stack.at(-1)!.parts.push(treeEntry("40000", dir.name, Buffer.from(sha, "hex")));
+  };
+  for (const entry of entries) {
+    const names = entry.path.split("/");
+    const file = names.pop()!;
+    let shared = 0;
+    while (shared < names.length && shared < openDirs.length && names[shared] === openDirs[shared]) shared++;
+    for (let depth = openDirs.length; depth > shared; depth--) close();
+    for (let depth = shared; depth < names.length; depth++) stack.push({ name: names[depth]!, parts: [] });
+    openDirs = names;
+    stack.at(-1)!.parts.push(treeEntry(entry.mode, file, entry.oid));
+  }
+  while (stack.length > 1) close();
+  return writeTreeObject(commonDir, Buffer.concat(stack[0]!.parts));
+}
+
+function treeEntry(mode: string, name: string, oid: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${mode} ${name}\0`, "latin1"), oid]);
+}
