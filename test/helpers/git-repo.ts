@@ -93,6 +93,23 @@ export async function makeRepo(opts: MakeRepoOptions = {}): Promise<TestRepo> {
   };
 }
 
+/**
+ * Commits `files` on a new branch `name` from `from` in the repository's checkout, then checks out
+ * `main` again; returns the branch's commit.
+ */
+export async function branchWith(
+  repo: TestRepo,
+  name: string,
+  from: string,
+  files: Record<string, string>,
+): Promise<string> {
+  await repo.git(["checkout", "-q", "-b", name, from]);
+  for (const [path, content] of Object.entries(files)) await repo.write(path, content);
+  const sha = await repo.commit(name);
+  await repo.git(["checkout", "-q", "main"]);
+  return sha;
+}
+
 export interface CheckoutSnapshot {
   head: string;
   symbolicHead: string;

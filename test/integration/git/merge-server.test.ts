@@ -8,7 +8,7 @@ import {
   revParse,
   updateRef,
 } from "../../../src/git/index.js";
-import { makeRepo, type TestRepo } from "../../helpers/git-repo.js";
+import { branchWith as branchWithIn, makeRepo, type TestRepo } from "../../helpers/git-repo.js";
 
 let repo: TestRepo;
 let git: Git;
@@ -23,13 +23,7 @@ afterEach(async () => {
   await repo.cleanup();
 });
 
-async function branchWith(name: string, files: Record<string, string>): Promise<string> {
-  await repo.git(["checkout", "-q", "-b", name, "main"]);
-  for (const [path, content] of Object.entries(files)) await repo.write(path, content);
-  const sha = await repo.commit(name);
-  await repo.git(["checkout", "-q", "main"]);
-  return sha;
-}
+const branchWith = (name: string, files: Record<string, string>) => branchWithIn(repo, name, "main", files);
 
 describe("MergeTreeServer", () => {
   it("answers each merge as git merge-tree does, clean and conflicted, queued ones in order", async () => {

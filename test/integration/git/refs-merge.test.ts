@@ -13,7 +13,7 @@ import {
   tryRevParse,
   updateRef,
 } from "../../../src/git/index.js";
-import { makeRepo, type TestRepo } from "../../helpers/git-repo.js";
+import { branchWith as branchWithIn, makeRepo, type TestRepo } from "../../helpers/git-repo.js";
 
 let repo: TestRepo;
 let git: Git;
@@ -24,14 +24,8 @@ beforeEach(async () => {
 });
 afterEach(() => repo.cleanup());
 
-/** Commits `files` on a new branch from `from` without touching the checkout's branch afterwards. */
-async function branchWith(name: string, from: string, files: Record<string, string>): Promise<string> {
-  await repo.git(["checkout", "-q", "-b", name, from]);
-  for (const [path, content] of Object.entries(files)) await repo.write(path, content);
-  const sha = await repo.commit(name);
-  await repo.git(["checkout", "-q", "main"]);
-  return sha;
-}
+const branchWith = (name: string, from: string, files: Record<string, string>) =>
+  branchWithIn(repo, name, from, files);
 
 describe("ref helpers", () => {
   it("resolves, and tells absent refs apart", async () => {
