@@ -33,6 +33,7 @@ export async function execute(
   killer: AbortController,
   coordWake: Wake,
   controls: (c: ExecuteControls) => void,
+  opts: { resumed?: boolean } = {},
 ): Promise<ExecuteResult> {
   const { store, runId, options } = ctx;
   let inFlight = 0;
@@ -145,12 +146,14 @@ export async function execute(
     ctx.bus.emit({ type: "worker:stopped", runId, workerId });
   };
 
-  // Workers start after the coordinator's first look, which queues the first ready tasks: their first
-  // claims find work instead of an empty queue and a wait for the wake-up.
+  // A new run's workers start after the coordinator's first look, which queues the first ready tasks:
+  // their first claims find work instead of an empty queue and a wait for the wake-up. A resumed run's
+  // queued tasks are there already, and its first look may have landings to make first: no waiting.
   let firstLook!: () => void;
   const looked = new Promise<void>((resolve) => {
     firstLook = resolve;
   });
+  if (opts.resumed) firstLook();
   const workers = workerIds.map((id) => looked.then(() => workerLoop(id)));
   let result: ExecuteResult;
   try {

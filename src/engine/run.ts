@@ -282,9 +282,15 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
 
   const done = (async (): Promise<RunResult> => {
     try {
-      const outcome = await execute(ctx, killer, coordWake, (c) => {
-        controls = c;
-      });
+      const outcome = await execute(
+        ctx,
+        killer,
+        coordWake,
+        (c) => {
+          controls = c;
+        },
+        { resumed: input.resumed },
+      );
       await integrationReady;
       const final = (await store.getRun(runId))!;
       let into: RunResult["into"];

@@ -9,6 +9,7 @@ const ARGS = ["merge-tree", "--write-tree", "-z", "--name-only", "--messages", "
 /** How long the first answer may take before the server is judged not to answer one at a time. */
 const PROBE_TIMEOUT_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 120_000;
+const CLOSE_GRACE_MS = 2_000;
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 interface Pending {
@@ -55,12 +56,16 @@ export class MergeTreeServer {
     return this.ask(ours, theirs, this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
-  /** Ends the server (git exits when its stdin closes); later merges answer null. */
+  /**
+   * Ends the server: git exits when its stdin closes (its process group is killed if it has not within
+   * a grace period, so it never keeps Orchard alive); later merges answer null.
+   */
   close(): void {
     if (this.off) return;
     this.off = true;
-    this.child?.stdin?.end();
     this.settleAll();
+    this.child?.stdin?.end();
+    if (this.child) setTimeout(() => this.stop(), CLOSE_GRACE_MS).unref();
   }
 
   private async open(commit: string): Promise<boolean> {
@@ -83,7 +88,11 @@ export class MergeTreeServer {
     child.stdout?.on("data", (chunk: Buffer) => this.receive(this.decoder.write(chunk)));
     child.stderr?.on("data", () => {});
     child.on("error", () => this.stop());
-    child.on("close", () => this.stop());
+    child.on("close", () => {
+      // Gone already: nothing to kill (its pid may even be another process's by now).
+      if (this.child === child) this.child = null;
+      this.stop();
+    });
     const probe = await this.ask(commit, commit, PROBE_TIMEOUT_MS);
     if (probe?.clean) return true;
     this.stop();
