@@ -69,7 +69,7 @@ export class MergeTreeServer {
   }
 
   private async open(commit: string): Promise<boolean> {
-    if (!SHA.test(commit)) return false;
+    if (this.off || !SHA.test(commit)) return false;
     let child: ChildProcess | RemoteChild;
     const stdbuf = this.opts.stdbuf ?? "stdbuf";
     const argv = ["-o0", "git", ...ARGS];

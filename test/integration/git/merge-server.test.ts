@@ -79,6 +79,13 @@ describe("MergeTreeServer", () => {
     );
   });
 
+  it("never starts once closed", async () => {
+    server = new MergeTreeServer(git);
+    server.close();
+    expect(await server.start(repo.head)).toBe(false);
+    expect(await server.serving()).toBe(false);
+  });
+
   it("gives null once closed, and callers merge with one git each", async () => {
     const x = await branchWith("x", { "x.txt": "x\n" });
     const y = await branchWith("y", { "y.txt": "y\n" });
