@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { mkdir } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { getPreset } from "../agent/index.js";
@@ -224,7 +224,8 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   const integrationReady = refsUnlocked.then(() => input.createIntegrationRef?.());
   // Awaited by the integrator; a failure shows there (and in `done`), not as an unhandled rejection.
   integrationReady.catch(() => undefined);
-  await Promise.all([poolReady, refsUnlocked, mkdir(runDir, { recursive: true })]);
+  mkdirSync(runDir, { recursive: true });
+  await Promise.all([poolReady, refsUnlocked]);
   const persisting = persistEvents(bus, store, runId);
   const killer = new AbortController();
   // Every running attempt listens on it: past 10 workers Node warned of a leak that is not one.

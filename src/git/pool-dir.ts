@@ -1,5 +1,5 @@
-import { realpathSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Git } from "./git.js";
 import { commonGitDir } from "./repo.js";
@@ -11,7 +11,7 @@ export const DEFAULT_POOL_DIR = join(".orchard", "worktrees");
  * here are asked synchronously: a few tiny lookups at a run's start, cheaper than thread-pool round trips.
  */
 export async function preparePoolDir(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   return realpathSync.native(dir);
 }
 
@@ -46,7 +46,13 @@ export async function excludeFromStatus(git: Git, toplevel: string, poolDir: str
   const pattern = rel[0] === ".orchard" ? "/.orchard/" : `/${rel.join("/")}/`;
   const infoDir = join(await commonGitDir(git), "info");
   const file = join(infoDir, "exclude");
-  const current = await readFile(file, "utf8").catch(() => "");
+  // Read synchronously (a small file, on the way to the first agent); written, once, asynchronously.
+  let current = "";
+  try {
+    current = readFileSync(file, "utf8");
+  } catch {
+    // No exclude file yet.
+  }
   if (current.split("\n").some((line) => line.trim() === pattern)) return;
   await mkdir(infoDir, { recursive: true });
   const prefix = current === "" || current.endsWith("\n") ? "" : "\n";

@@ -1,5 +1,5 @@
-import { realpathSync } from "node:fs";
-import { readdir, rm } from "node:fs/promises";
+import { readdirSync, realpathSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { registeredWorktreesFromFiles } from "./checked-out.js";
 import type { Git } from "./git.js";
@@ -31,7 +31,7 @@ export async function recoverPool(git: Git, toplevel: string, dir: string): Prom
   ]);
   const registered = new Set(listed.filter((path) => isInside(poolDir, path)));
   const slotIndexes: number[] = [];
-  for (const name of await readdir(poolDir)) {
+  for (const name of readdirSync(poolDir)) {
     const path = join(poolDir, name);
     const match = SLOT_DIR_PATTERN.exec(name);
     if (registered.has(path) && match) {

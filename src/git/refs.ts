@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GitError, isGitError } from "./errors.js";
@@ -137,6 +138,8 @@ export async function removeStaleRefLocks(git: Git, prefix: string): Promise<voi
     throw new Error(`not a ref directory: ${prefix}`);
   }
   const root = join((await repoLayout(git)).commonDir, prefix);
+  // A new run's directory does not exist yet: one failed lookup, no thread-pool round trip.
+  if (!existsSync(root)) return;
   const names = await readdir(root, { recursive: true }).catch(() => [] as string[]);
   await Promise.all(
     names.filter((name) => name.endsWith(".lock")).map((name) => rm(join(root, name), { force: true })),
