@@ -13,6 +13,8 @@ export interface RunAgentOptions {
   onLine?: (line: string, stream: OutputStream) => void;
   /** Called once the agent's process has started. */
   onSpawn?: () => void;
+  /** Takes the closing of the log instead of waiting for it (runProcess's `logClosed`). */
+  logClosed?: (closing: Promise<void>) => void;
   /**
    * The task (a PlanTask), written as JSON to ctx.taskFile before the agent starts. Leave it out when
    * the caller wrote the file itself.
@@ -51,6 +53,7 @@ export async function runAgent(
     logPath: opts.logPath,
     signal: opts.signal,
     ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
+    ...(opts.logClosed ? { logClosed: opts.logClosed } : {}),
     onLine: (line, stream) => {
       if (stream === "stderr" && line.trim() !== "") lastStderrLine = line;
       try {

@@ -138,6 +138,11 @@ export async function runAttempt(
         logPath,
         signal: killed.signal,
         ...(hooks.onAgentStarted ? { onSpawn: hooks.onAgentStarted } : {}),
+        // The commit need not wait for the log's last write: the run does, before it ends.
+        logClosed: (closing) => {
+          ctx.logsClosing.add(closing);
+          void closing.then(() => ctx.logsClosing.delete(closing));
+        },
       },
     );
     timings.spawnMs = result.process.spawnMs;

@@ -36,6 +36,8 @@ export interface RunContext {
   integrationReady: Promise<void>;
   /** `<repo>/.orchard/runs/<run-id>`: prompts and logs. */
   runDir: string;
+  /** Agent logs still being written out and closed; the run waits for them before it ends. */
+  logsClosing: Set<Promise<void>>;
   /** Identifies this process as a lock owner. */
   owner: string;
   /** Wakes idle workers when tasks are queued. */

@@ -252,6 +252,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
       graph.edges,
     ),
     runDir,
+    logsClosing: new Set(),
     owner: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
     workWake: new Wake(),
     kick: () => coordWake.notify(),
@@ -323,6 +324,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
       };
     } finally {
       ctx.merges.close();
+      await Promise.all(ctx.logsClosing);
       await pool.settled();
       await persisting.flush();
       if (input.ownsStore) await store.close();

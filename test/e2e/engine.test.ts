@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cancelRun, EventBus, openRepoStore, startRun } from "../../src/engine/index.js";
 import { parsePlan } from "../../src/plan/index.js";
 import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
-import { AGENT_FIXTURES, landedTaskIds, runPlan, showFile } from "../helpers/orchard.js";
+import { AGENT_FIXTURES, landedTaskIds, orchard, runPlan, showFile } from "../helpers/orchard.js";
 
 const repos: TestRepo[] = [];
 afterEach(async () => {
@@ -114,6 +114,15 @@ describe("engine", () => {
     expect(t1?.attempt).toBe(2);
     expect(t2?.status).toBe("skipped");
     expect(t2?.reason).toBe("depends on task 1.1, which failed");
+    // The attempts went on without waiting for their logs' last writes; the run waited for them.
+    for (const attempt of [1, 2]) {
+      const log = await readFile(
+        join(r.dir, ".orchard", "runs", result.runId, "tasks", "1.1", `attempt-${attempt}`, "agent.log"),
+        "utf8",
+      );
+      expect(log).toContain("model said no");
+      expect(log).toMatch(/# exit code 3 after \d+ ms\n$/);
+    }
   });
 
   it("fails a task whose agent changes nothing, and one whose verification command fails", async () => {
@@ -171,9 +180,11 @@ describe("engine", () => {
       { bus },
     );
     await started;
-    const store = await openRepoStore(r.dir);
-    await store.requestCancel(handle.runId);
-    await store.close();
+    // From another process, as a user would: a second SQLite connection in this thread could wait on
+    // the run's own open transaction with a synchronous busy handler that the run cannot release.
+    const cancel = await orchard(["cancel", handle.runId, "--json"], { cwd: r.dir });
+    expect(cancel.exitCode).toBe(0);
+    expect(JSON.parse(cancel.stdout)).toMatchObject({ runId: handle.runId, outcome: "requested" });
     const result = await handle.done;
     expect(result.status).toBe("cancelled");
     expect(result.tasks.map((t) => t.status)).toEqual(["cancelled", "cancelled"]);

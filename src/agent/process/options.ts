@@ -21,6 +21,12 @@ export interface RunProcessOptions {
   onLine?: (line: string, stream: OutputStream) => void;
   /** Called once the program has started (not when it could not start). */
   onSpawn?: () => void;
+  /**
+   * When given, the result does not wait for the log to be written out and closed (two trips to the
+   * thread pool, which a busy run keeps milliseconds long): the closing is handed over instead, and a
+   * caller that reads the log, or exits, waits for it.
+   */
+  logClosed?: (closing: Promise<void>) => void;
   signal?: AbortSignal;
 }
 

@@ -157,7 +157,11 @@ function supervise(
     group?.settled();
     output.flush();
     const result = done({ ...outcome, ...output.tails() });
-    void log.close(describe(result)).then(() => resolve(result));
+    const closing = log.close(describe(result));
+    if (opts.logClosed) {
+      opts.logClosed(closing);
+      resolve(result);
+    } else void closing.then(() => resolve(result));
   });
 }
 

@@ -204,6 +204,24 @@ describe("runProcess", () => {
     expect(log).not.toContain("hunter2-secret");
   });
 
+  it("hands the log's closing over with logClosed: once it settles, the log is whole", async () => {
+    const dir = await tempDir();
+    const logPath = join(dir, "agent.log");
+    const closings: Promise<void>[] = [];
+    const r = await runProcess({
+      argv: [node, fixture("fail.mjs"), "2", "oops"],
+      cwd: dir,
+      logPath,
+      logClosed: (closing) => closings.push(closing),
+    });
+    expect(r.exitCode).toBe(2);
+    expect(closings).toHaveLength(1);
+    await closings[0];
+    const log = await readFile(logPath, "utf8");
+    expect(log).toContain("oops");
+    expect(log).toMatch(/# exit code 2 after \d+ ms\n$/);
+  });
+
   it("scrubs secret environment values from the output lines, the log and onLine alike", async () => {
     const dir = await tempDir();
     const logPath = join(dir, "agent.log");
