@@ -32,13 +32,13 @@ interface Entry {
  * intent-to-add entries, a mode git would not write as it is, anything malformed.
  */
 export function writeIndexTree(indexPath: string, commonDir: string): string | null {
-  let entries: Entry[] | null;
   try {
-    entries = readIndexEntries(readFileSync(indexPath));
+    const entries = readIndexEntries(readFileSync(indexPath));
+    return entries ? writeTrees(entries, commonDir) : null;
   } catch {
+    // Unreadable, or an object that could not be written: git tries, and says what is wrong.
     return null;
   }
-  return entries ? writeTrees(entries, commonDir) : null;
 }
 
 /** The index's entries in its order (by path bytes, which is tree order too), or null (see above). */
