@@ -4,10 +4,9 @@ import type { Git } from "./git.js";
 import { fallbackIdentityEnv, identSafe, repoIdentity } from "./identity.js";
 import { writeIndexTree } from "./index-tree.js";
 import { looseCommitTree, writeCommitObject } from "./objects.js";
-import { linkedGitDir } from "./ref-files.js";
+import { headBranch, headFromGitDir, linkedGitDir } from "./ref-files.js";
 import { headCommit, updateRef } from "./refs.js";
 import { repoLayout } from "./repo.js";
-import { checkedOutRef, headFromFiles } from "./slot-ops.js";
 
 export interface CommitAllOptions {
   /** The commit the slot started from; decides whether anything happened at all. */
@@ -55,12 +54,15 @@ export async function commitAll(
 ): Promise<CommitAllResult> {
   // One git process in the common case (add; the tree and the commit written in-process), else two
   // or more: commits are on every task's path, and each process costs milliseconds
-  // (docs/benchmarks.md). HEAD is read from the ref files where it can be.
+  // (docs/benchmarks.md). HEAD is read from the ref files where it can be: the worktree's git dir
+  // (null for a checkout that is not a linked worktree; git is asked then).
   const { commonDir } = await repoLayout(git);
+  const gitDir = linkedGitDir(join(cwd, ".git")) ?? null;
+  const headNow = () => (gitDir ? headFromGitDir(gitDir, commonDir) : null);
   await git.run(["add", "-A"], { cwd });
-  const before = await headFromFiles(cwd, commonDir);
-  if (before === opts.since) {
-    const written = await commitInProcess(git, cwd, commonDir, message, opts);
+  const before = headNow();
+  if (before === opts.since && gitDir) {
+    const written = await commitInProcess(git, cwd, { gitDir, commonDir }, message, opts);
     if (written) return written;
   }
   const env = await fallbackIdentityEnv(git);
@@ -87,7 +89,7 @@ export async function commitAll(
   if (before === opts.since) {
     // The agent made no commits of its own: what Orchard committed (or not) is the whole story.
     if (!committedNow) return { commit: null, changed: false, committedNow };
-    const after = await headFromFiles(cwd, commonDir);
+    const after = headNow();
     if (after !== null && after !== before)
       return { commit: after, changed: !emptyCommit, committedNow, onSince: true };
   }
@@ -112,12 +114,12 @@ export async function commitAll(
 async function commitInProcess(
   git: Git,
   cwd: string,
-  commonDir: string,
+  { gitDir, commonDir }: { gitDir: string; commonDir: string },
   message: string,
   opts: CommitAllOptions,
 ): Promise<CommitAllResult | null> {
   const { writer, defaultCleanup } = await repoIdentity(git);
-  const ref = checkedOutRef(cwd);
+  const ref = headBranch(gitDir);
   // git ends a message with a line break when it lacks one; anything else it would tidy, it tidies.
   const text = message.endsWith("\n") ? message : `${message}\n`;
   if (!writer || !defaultCleanup || !tidyMessage(text) || !ref?.startsWith("refs/heads/orchard/")) {
@@ -129,8 +131,7 @@ async function commitInProcess(
     if (!m || !identSafe(m[1]!) || !identSafe(m[2]!)) return null;
     author = { name: m[1]!, email: m[2]! };
   }
-  const gitDir = linkedGitDir(join(cwd, ".git"));
-  const written = gitDir ? writeIndexTree(join(gitDir, "index"), commonDir) : null;
+  const written = writeIndexTree(join(gitDir, "index"), commonDir);
   const [tree, sinceTree] = await Promise.all([
     written ?? git.run(["write-tree"], { cwd }).then((r) => r.stdout.trim()),
     treeOf(git, commonDir, opts.since),

@@ -4,13 +4,13 @@ import { type RemoteChild, RemoteStdin, spawner } from "../spawner/index.js";
 import { gitEnv } from "./env.js";
 import type { Git } from "./git.js";
 import { type MergeTreeResult, takeMergeTreeRecord } from "./parse/merge-tree.js";
+import { isFullSha } from "./ref-files.js";
 
 const ARGS = ["merge-tree", "--write-tree", "-z", "--name-only", "--messages", "--stdin"];
 /** How long the first answer may take before the server is judged not to answer one at a time. */
 const PROBE_TIMEOUT_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 120_000;
 const CLOSE_GRACE_MS = 2_000;
-const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 interface Pending {
   resolve(result: MergeTreeResult | null): void;
@@ -69,7 +69,7 @@ export class MergeTreeServer {
   }
 
   private async open(commit: string): Promise<boolean> {
-    if (this.off || !SHA.test(commit)) return false;
+    if (this.off || !isFullSha(commit)) return false;
     let child: ChildProcess | RemoteChild;
     const stdbuf = this.opts.stdbuf ?? "stdbuf";
     const argv = ["-o0", "git", ...ARGS];
@@ -101,7 +101,7 @@ export class MergeTreeServer {
 
   private ask(ours: string, theirs: string, timeoutMs: number): Promise<MergeTreeResult | null> {
     const stdin = this.child?.stdin;
-    if (this.off || !stdin || !SHA.test(ours) || !SHA.test(theirs)) return Promise.resolve(null);
+    if (this.off || !stdin || !isFullSha(ours) || !isFullSha(theirs)) return Promise.resolve(null);
     return new Promise((resolve) => {
       // A late answer means a server that cannot be trusted to line up answers with questions any more.
       const timer = setTimeout(() => this.stop(), timeoutMs);

@@ -50,26 +50,20 @@ export function looseCommitTree(commonDir: string, commit: string): string | nul
   return m ? m[1]! : null;
 }
 
-/**
- * A tree object (its body: `<mode> <name>\0<binary object name>` per entry), unless it is there loose
- * already. One that is only packed is written loose again: harmless, and git's `gc` drops the copy.
- */
+/** A tree object; its body is `<mode> <name>\0<binary object name>` per entry. */
 export function writeTreeObject(commonDir: string, body: Buffer): string {
-  const data = Buffer.concat([Buffer.from(`tree ${body.length}\0`), body]);
-  const sha = createHash("sha1").update(data).digest("hex");
-  if (!existsSync(objectPath(commonDir, sha))) writeLoose(commonDir, sha, data);
-  return sha;
+  return writeLooseObject(commonDir, "tree", body);
 }
 
+/**
+ * Writes the object unless it is there loose already (its name is its content). One that is only packed
+ * is written loose again: harmless, and git's `gc` drops the copy.
+ */
 function writeLooseObject(commonDir: string, type: string, body: Buffer): string {
   const data = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
   const sha = createHash("sha1").update(data).digest("hex");
-  writeLoose(commonDir, sha, data);
-  return sha;
-}
-
-function writeLoose(commonDir: string, sha: string, data: Buffer): void {
   const path = objectPath(commonDir, sha);
+  if (existsSync(path)) return sha;
   const dir = join(path, "..");
   mkdirSync(dir, { recursive: true });
   // git's loose objects are read-only files, written whole under a temporary name first.
@@ -88,6 +82,7 @@ function writeLoose(commonDir: string, sha: string, data: Buffer): void {
   } finally {
     unlinkSync(tmp);
   }
+  return sha;
 }
 
 function objectPath(commonDir: string, sha: string): string {

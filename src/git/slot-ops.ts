@@ -4,14 +4,7 @@ import { dirname, join } from "node:path";
 import { branchCheckedOutElsewhere } from "./checked-out.js";
 import { GitError } from "./errors.js";
 import type { Git, RunOptions } from "./git.js";
-import {
-  headBranch,
-  headFromGitDir,
-  isFullSha,
-  linkedGitDir,
-  readOrNull,
-  writeSymbolicHead,
-} from "./ref-files.js";
+import { isFullSha, linkedGitDir, readOrNull, writeSymbolicHead } from "./ref-files.js";
 import { updateRef } from "./refs.js";
 
 /**
@@ -166,20 +159,4 @@ export async function cleanMark(dir: string): Promise<string | null> {
   const mark = readOrNull(join(gitDir, CLEAN_MARK)) ?? "";
   const head = readOrNull(join(gitDir, "HEAD")) ?? "";
   return mark !== "" && mark === head && isFullSha(mark) ? mark : null;
-}
-
-/** The branch ref (`refs/heads/…`) the worktree at `dir` has checked out, from its HEAD file; else null. */
-export function checkedOutRef(dir: string): string | null {
-  const gitDir = linkedGitDir(join(dir, ".git"));
-  return gitDir ? headBranch(gitDir) : null;
-}
-
-/**
- * The commit HEAD of the worktree at `dir` points to, read from its HEAD file and, for a branch, the
- * ref's file (or packed-refs) under `commonDir`: a git process saved on every commit. Null whenever the
- * files do not say plainly (reftable refs, a symbolic chain, an absent branch): the caller asks git then.
- */
-export async function headFromFiles(dir: string, commonDir: string): Promise<string | null> {
-  const gitDir = linkedGitDir(join(dir, ".git"));
-  return gitDir ? headFromGitDir(gitDir, commonDir) : null;
 }
