@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { StringDecoder } from "node:string_decoder";
-import { type RemoteChild, RemoteStdin, spawner } from "../spawner/index.js";
+import { killGroup, type RemoteChild, RemoteStdin, spawner } from "../spawner/index.js";
 import { gitEnv } from "./env.js";
 import type { Git } from "./git.js";
 import { type MergeTreeResult, takeMergeTreeRecord } from "./parse/merge-tree.js";
@@ -138,12 +138,7 @@ export class MergeTreeServer {
     this.settleAll();
     const pid = this.child?.pid;
     this.child = null;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
+    if (pid !== undefined) killGroup(pid, "SIGKILL");
   }
 
   private settleAll(): void {

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { type SpawnOptions, type SpawnResult, spawner } from "../spawner/index.js";
+import { killGroup, type SpawnOptions, type SpawnResult, spawner } from "../spawner/index.js";
 
 export type { SpawnOptions, SpawnResult };
 
@@ -19,14 +19,6 @@ function installExitHook(): void {
   process.once("exit", () => {
     for (const pid of liveGroups) killGroup(pid, "SIGKILL");
   });
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
 }
 
 /**

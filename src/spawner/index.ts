@@ -2,6 +2,8 @@
  * spawner: starts Orchard's child processes (git, agents, verification commands) from small helper
  * processes, so that no fork copies the engine's memory map or blocks its event loop.
  */
+
+export { groupAlive, killGroup } from "./kill.js";
 export {
   Spawner,
   type SpawnOptions,

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { killGroup } from "./kill.js";
 import { RemoteChild } from "./remote-child.js";
 import { SPAWNER_SOURCE } from "./source.js";
 
@@ -169,13 +170,7 @@ export class Spawner {
     if (this.exitHookInstalled) return;
     this.exitHookInstalled = true;
     process.once("exit", () => {
-      for (const pid of this.liveGroups) {
-        try {
-          process.kill(-pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }
+      for (const pid of this.liveGroups) killGroup(pid, "SIGKILL");
     });
   }
 

@@ -1,4 +1,4 @@
-export { groupAlive, killGroup } from "./kill.js";
+export { groupAlive, killGroup } from "../../spawner/index.js";
 export type { OutputStream, RunProcessOptions, RunProcessResult } from "./options.js";
 export { DEFAULT_KILL_GRACE_MS } from "./options.js";
 export { killAllChildren, liveGroupCount } from "./registry.js";

@@ -1,4 +1,4 @@
-import { killGroup } from "./kill.js";
+import { killGroup } from "../../spawner/index.js";
 
 /**
  * Process groups that may still be alive. Orchard kills them when it exits, so no agent outlives the

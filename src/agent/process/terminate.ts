@@ -1,4 +1,4 @@
-import { groupAlive, killGroup } from "./kill.js";
+import { groupAlive, killGroup } from "../../spawner/index.js";
 import { registerGroup, unregisterGroup } from "./registry.js";
 
 /**
