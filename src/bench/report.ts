@@ -36,6 +36,10 @@ export function renderMarkdown(report: BenchReport, command?: string): string {
     out.push(
       phasesTable(report.rows),
       "",
+      "Agent floor: the same agents, as many at a time, started the way the engine starts them but with no engine " +
+        "(no store, slots, git or events), alternating with the engine's repetitions; median makespan and ideal / that. " +
+        "No orchestrator can beat it with this agent on this machine.",
+      "",
       "CPU / task: ms of CPU per task in the engine's process + in its children (git, the agents), warm-up included.",
       "",
     );
@@ -114,6 +118,7 @@ function rowsTable(rows: readonly RowResult[]): string {
       "eff. landed",
       "speedup",
       "seeds' formula",
+      "agent floor",
       "executions / tasks",
       "peak RSS",
     ],
@@ -127,6 +132,7 @@ function rowsTable(rows: readonly RowResult[]): string {
       pct(r.efficiencyLanded),
       `${r.speedup.toFixed(2)}×`,
       pct(r.seedsEfficiency),
+      `${ms(r.floorMs)} ms (${pct(r.floorEfficiency)})`,
       `${r.executions} / ${r.expectedExecutions}${r.failedRuns > 0 ? ` (${r.failedRuns} failed runs)` : ""}`,
       r.peakRssMb === null ? "—" : `${r.peakRssMb} MB`,
     ]),

@@ -25,6 +25,12 @@ export interface RowResult {
   efficiency: number;
   /** ideal / makespan to landed, 0–1. */
   efficiencyLanded: number;
+  /**
+   * The agent floor (floor.ts): the same agents, as many at a time, with nothing else running; median
+   * makespan, and ideal / that. What any orchestrator could at best reach with this agent here and now.
+   */
+  floorMs: number;
+  floorEfficiency: number;
   /** serial / makespan to completion. */
   speedup: number;
   /** The seeds' formula, speedup / workers: not the efficiency (it cannot reach 1 when tasks do not divide evenly). */
@@ -44,6 +50,7 @@ export interface RowResult {
   cpuPerTaskMs: { engine: number; children: number } | null;
   makespansMs: number[];
   landedsMs: number[];
+  floorsMs: number[];
 }
 
 export function summarize(
@@ -51,12 +58,14 @@ export function summarize(
   spec: RowSpec,
   reps: readonly Repetition[],
   warmup: boolean,
+  floorsMs: readonly number[],
 ): RowResult {
   const durations = new Array<number>(spec.tasks).fill(spec.durationMs);
   const idealMs = lptMakespan(durations, spec.workers);
   const serialMs = spec.tasks * spec.durationMs;
   const makespanMs = median(reps.map((r) => r.completedMs));
   const landedMs = median(reps.map((r) => r.landedMs));
+  const floorMs = median(floorsMs);
   const pooled = emptyPhases();
   for (const r of reps)
     for (const k of Object.keys(pooled) as Array<keyof PhaseSamples>) pooled[k].push(...r.phases[k]);
@@ -80,6 +89,8 @@ export function summarize(
     landedMs,
     efficiency: idealMs / makespanMs,
     efficiencyLanded: idealMs / landedMs,
+    floorMs,
+    floorEfficiency: idealMs / floorMs,
     speedup: serialMs / makespanMs,
     seedsEfficiency: serialMs / makespanMs / spec.workers,
     executions,
@@ -91,5 +102,6 @@ export function summarize(
     cpuPerTaskMs: null,
     makespansMs: reps.map((r) => r.completedMs),
     landedsMs: reps.map((r) => r.landedMs),
+    floorsMs: [...floorsMs],
   };
 }

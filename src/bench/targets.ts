@@ -1,5 +1,6 @@
 import type { BenchReport } from "./run-bench.js";
 import { describeShape } from "./store-throughput.js";
+import type { RowResult } from "./summary.js";
 
 /** One of the issue's targets, with what this run measured against it. */
 export interface TargetCheck {
@@ -18,11 +19,16 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
   const minOf = (xs: number[]) => (xs.length > 0 ? Math.min(...xs) : Number.NaN);
   const seedEff = minOf(seed.map((r) => r.efficiency));
   const seedLanded = minOf(seed.map((r) => r.efficiencyLanded));
+  // What the agent alone reached on the row that fell furthest short: the bound the machine set.
+  const worstSeed = seed.reduce<RowResult | undefined>(
+    (w, r) => (w && w.efficiency <= r.efficiency ? w : r),
+    undefined,
+  );
   checks.push(
     check(
       "≥ 99% efficiency to completion on every seed row",
       seed.length > 0,
-      `worst ${pct(seedEff)}`,
+      `worst ${pct(seedEff)}${floorNote(worstSeed)}`,
       seedEff >= 0.99,
     ),
     check(
@@ -55,7 +61,7 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     check(
       "500 × 16 × 50 ms: ≥ 95% to completion",
       big !== undefined,
-      big ? pct(big.efficiency) : "",
+      big ? `${pct(big.efficiency)}${floorNote(big)}` : "",
       (big?.efficiency ?? 0) >= 0.95,
     ),
     check(
@@ -88,6 +94,12 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     ),
   );
   return checks;
+}
+
+function floorNote(row: RowResult | undefined): string {
+  return row && Number.isFinite(row.floorEfficiency)
+    ? ` (${row.tasks} × ${row.workers} × ${row.durationMs} ms; the agent alone: ${pct(row.floorEfficiency)})`
+    : "";
 }
 
 function check(target: string, measuredHere: boolean, measured: string, met: boolean): TargetCheck {

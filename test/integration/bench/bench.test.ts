@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
+import { runAgentFloor } from "../../../src/bench/floor.js";
 import { runFreshBaseline } from "../../../src/bench/fresh.js";
 import { benchClone, generatedRepo, REPO_FILES } from "../../../src/bench/repo.js";
 import { runCli } from "../../../src/cli/program.js";
@@ -55,6 +56,8 @@ describe("orchard bench --quick", () => {
       expect(r.efficiency).toBeLessThanOrEqual(1);
       expect(r.efficiencyLanded).toBeLessThanOrEqual(r.efficiency as number);
       expect(r.peakRssMb).toBeGreaterThan(0);
+      expect(r.floorsMs).toHaveLength(1);
+      expect(r.floorEfficiency).toBeGreaterThan(0);
       const phases = r.phases as Record<string, { n: number }>;
       expect(phases.commit?.n).toBe(r.tasks);
       expect(phases.merge?.n).toBe(r.tasks);
@@ -93,6 +96,18 @@ describe("bench repositories and the fresh-worktree baseline", () => {
     const files = (await git(first, ["ls-files"])).split("\n").filter(Boolean);
     expect(files).toHaveLength(REPO_FILES.small);
     expect(await git(first, ["status", "--porcelain"])).toBe("");
+  });
+
+  it("the agent floor runs every task's agent once, with no engine and no repository", async () => {
+    const floor = await runAgentFloor(5, 2, 10);
+    expect(floor.outputs).toEqual([
+      "out-1.1.txt",
+      "out-1.2.txt",
+      "out-1.3.txt",
+      "out-1.4.txt",
+      "out-1.5.txt",
+    ]);
+    expect(floor.makespanMs).toBeGreaterThan(0);
   });
 
   it("the baseline commits every task in its own fresh worktree and leaves no worktree or branch behind", async () => {

@@ -51,7 +51,13 @@ function report(rows: BenchReport["rows"]): BenchReport {
 
 describe("bench summary", () => {
   it("takes the median makespan over repetitions and derives efficiency, speedup and the seeds' formula from it", () => {
-    const row = summarize("seed", spec, [rep(1020, 1040), rep(1005, 1030), rep(1500, 1600)], true);
+    const row = summarize(
+      "seed",
+      spec,
+      [rep(1020, 1040), rep(1005, 1030), rep(1500, 1600)],
+      true,
+      [1004, 1030, 1002],
+    );
     expect(row.idealMs).toBe(1000);
     expect(row.serialMs).toBe(2000);
     expect(row.makespanMs).toBe(1020);
@@ -60,12 +66,14 @@ describe("bench summary", () => {
     expect(row.efficiencyLanded).toBeCloseTo(1000 / 1040);
     expect(row.speedup).toBeCloseTo(2000 / 1020);
     expect(row.seedsEfficiency).toBeCloseTo(2000 / 1020 / 2);
+    expect(row.floorMs).toBe(1004);
+    expect(row.floorEfficiency).toBeCloseTo(1000 / 1004);
     expect(row.phases.commit.n).toBe(6);
     expect(row.duplicates).toBe(0);
   });
 
   it("counts executions beyond one per task as duplicates", () => {
-    const row = summarize("seed", spec, [rep(1000, 1000, 3), rep(1000, 1000, 2)], false);
+    const row = summarize("seed", spec, [rep(1000, 1000, 3), rep(1000, 1000, 2)], false, [1001, 1001]);
     expect(row.executions).toBe(5);
     expect(row.expectedExecutions).toBe(4);
     expect(row.duplicates).toBe(1);
@@ -74,7 +82,7 @@ describe("bench summary", () => {
 
 describe("bench report", () => {
   it("JSON rows lead with the fields scripts rely on, efficiency as a 0–1 ratio", () => {
-    const json = rowJson(summarize("seed", spec, [rep(1010, 1020)], true));
+    const json = rowJson(summarize("seed", spec, [rep(1010, 1020)], true, [1002]));
     expect(Object.keys(json).slice(0, 7)).toEqual([
       "kind",
       "name",
@@ -89,8 +97,8 @@ describe("bench report", () => {
   });
 
   it("checks the seed targets against the worst row and marks unmeasured targets", () => {
-    const good = summarize("seed", spec, [rep(1005, 1020)], true);
-    const bad = summarize("seed", { ...spec, name: "slow" }, [rep(1100, 1200, 2, 9)], true);
+    const good = summarize("seed", spec, [rep(1005, 1020)], true, [1001]);
+    const bad = summarize("seed", { ...spec, name: "slow" }, [rep(1100, 1200, 2, 9)], true, [1040]);
     const okChecks = checkTargets(report([good]));
     expect(okChecks.find((c) => c.target.includes("99%"))?.met).toBe(true);
     expect(okChecks.find((c) => c.target.includes("5 ms"))?.met).toBe(true);
@@ -98,15 +106,21 @@ describe("bench report", () => {
     const badChecks = checkTargets(report([good, bad]));
     expect(badChecks.find((c) => c.target.includes("99%"))?.met).toBe(false);
     expect(badChecks.find((c) => c.target.includes("5 ms"))?.met).toBe(false);
+    // The worst row is named with what the agent alone reached on it.
+    expect(badChecks.find((c) => c.target.includes("99%"))?.measured).toBe(
+      "worst 90.9% (2 × 2 × 1000 ms; the agent alone: 96.2%)",
+    );
   });
 
   it("renders the rows, the command and the targets as markdown tables", () => {
     const md = renderMarkdown(
-      report([summarize("seed", spec, [rep(1010, 1020)], true)]),
+      report([summarize("seed", spec, [rep(1010, 1020)], true, [1002])]),
       "orchard bench --repeat 3",
     );
     expect(md).toContain("Command: `orchard bench --repeat 3`");
-    expect(md).toContain("| seed | 2 × 2 × 1000 ms (small) | 1000 ms | 1010 ms | 1020 ms | 99.0% | 98.0% |");
+    expect(md).toContain(
+      "| seed | 2 × 2 × 1000 ms (small) | 1000 ms | 1010 ms | 1020 ms | 99.0% | 98.0% | 1.98× | 99.0% | 1002 ms (99.8%) |",
+    );
     expect(md).toContain("### Targets");
   });
 });
