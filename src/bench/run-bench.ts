@@ -1,9 +1,11 @@
 import { availableParallelism, cpus, hostname, loadavg, tmpdir, totalmem } from "node:os";
 import { Git } from "../git/index.js";
+import { spawner } from "../spawner/index.js";
 import { benchClone, generatedRepo, REPO_FILES } from "./repo.js";
 import { runRowInChild } from "./row-job.js";
 import { pickScenarios, type RepoSize } from "./scenarios.js";
 import { compareSlots, type SlotComparison } from "./slots.js";
+import { median } from "./stats.js";
 import { DEFAULT_PG_URL, measureStores, type StoreRow } from "./store-throughput.js";
 import type { RowResult } from "./summary.js";
 
@@ -41,6 +43,11 @@ export interface BenchReport {
     /** `compiled` (dist) or `tsx` (from source): the loader adds ~70 MB to every process's RSS. */
     runtime: string;
     git: string;
+    /**
+     * Median wall time to start, run and reap `true` through Orchard's spawner, measured at the start:
+     * what one process costs on this machine (every task starts several), so that machines compare.
+     */
+    processStartMs: number;
   };
   rows: RowResult[];
   slots: SlotComparison[];
@@ -126,6 +133,21 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   return report;
 }
 
+async function processStartMs(samples = 20): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i <= samples; i++) {
+    const t = performance.now();
+    const r = await spawner().run("true", [], {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? "" },
+      timeoutMs: 10_000,
+    });
+    // The first start also starts the spawner process: not counted.
+    if (i > 0 && r.exitCode === 0) times.push(performance.now() - t);
+  }
+  return Math.round(median(times) * 100) / 100;
+}
+
 async function meta(started: number, quick: boolean, repeat: number): Promise<BenchReport["meta"]> {
   // Reported as unknown on failure; the benchmark itself fails loudly if git is missing.
   const git = await new Git(tmpdir())
@@ -133,6 +155,7 @@ async function meta(started: number, quick: boolean, repeat: number): Promise<Be
     .then((r) => r.stdout.trim())
     .catch(() => "unknown");
   return {
+    processStartMs: await processStartMs(),
     startedAt: new Date(started).toISOString(),
     durationS: 0,
     quick,
