@@ -68,6 +68,11 @@ export interface ProcessResult {
   /** ms from the call until the child was running (exec done), as the process that started it saw it. */
   spawnMs: number;
   durationMs: number;
+  /**
+   * Some of the child's process group was still alive when its output closed (something it started and
+   * left running, being terminated now): it may still write to the work tree.
+   */
+  groupLeft?: boolean;
 }
 
 export interface AgentRunResult {

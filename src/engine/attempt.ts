@@ -57,6 +57,10 @@ export async function runAttempt(
   );
 
   let slot: Slot | undefined;
+  /** The clean key of what the commit staged, when nothing could have written to the slot since. */
+  let stagedKey: string | undefined;
+  /** Whether the agent or a verification command left part of its process group running. */
+  let groupLeft = false;
   const finish = async (outcome: AttemptOutcome) => {
     const accepted = await store.finishAttempt(claim, outcome);
     if (!accepted) bus.emit({ type: "attempt:fenced", runId, taskId, attempt: claim.attempt });
@@ -145,6 +149,7 @@ export async function runAttempt(
         },
       },
     );
+    groupLeft = result.process.groupLeft === true;
     timings.spawnMs = result.process.spawnMs;
     timings.agentMs = result.process.durationMs;
     const usage = result.report.usage;
@@ -194,6 +199,7 @@ export async function runAttempt(
         signal: killed.signal,
       });
       timings.verifyMs = verdict.durationMs;
+      groupLeft ||= verdict.groupLeft;
       if (!verdict.ok) {
         const f = verdict.failure!;
         return void (await fail(`verification failed: \`${f.command}\` ${f.reason}`, { usage, exitCode: 0 }));
@@ -205,6 +211,7 @@ export async function runAttempt(
     const commitStart = performance.now();
     const committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
     timings.commitMs = round(performance.now() - commitStart);
+    if (!groupLeft) stagedKey = committed.cleanKey;
     if (!committed.changed && !task.allowNoChanges) {
       return void (await fail(
         "the agent changed nothing (mark the task's files as Read if that is expected)",
@@ -241,7 +248,7 @@ export async function runAttempt(
     clearInterval(renew);
     ctx.killSignal.removeEventListener("abort", onKill);
     // With nothing left to claim, the slot's reset waits until a slot is wanted or the run ends.
-    if (slot) ctx.pool.release(slot, { defer: ctx.claimable.count <= 0 });
+    if (slot) ctx.pool.release(slot, { defer: ctx.claimable.count <= 0, stagedKey });
     ctx.kick();
   }
 }

@@ -5,6 +5,8 @@ export interface VerifyResult {
   /** The first command that failed, and why. */
   failure?: { command: string; reason: string };
   durationMs: number;
+  /** A command left part of its process group running (see `ProcessResult.groupLeft`). */
+  groupLeft: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function verify(
   },
 ): Promise<VerifyResult> {
   const started = Date.now();
+  let groupLeft = false;
   for (const command of commands) {
     let lastLine = "";
     const result = await runProcess({
@@ -36,6 +39,7 @@ export async function verify(
         if (line.trim()) lastLine = line.trim();
       },
     });
+    groupLeft ||= result.groupLeft === true;
     if (result.exitCode !== 0) {
       const why = result.timedOut
         ? `timed out after ${Math.round(opts.timeoutMs / 1000)} s`
@@ -44,8 +48,8 @@ export async function verify(
           : result.exitCode === null
             ? `killed by ${result.signal ?? "a signal"}`
             : `exited with code ${result.exitCode}${lastLine ? `: ${lastLine.slice(0, 200)}` : ""}`;
-      return { ok: false, failure: { command, reason: why }, durationMs: Date.now() - started };
+      return { ok: false, failure: { command, reason: why }, durationMs: Date.now() - started, groupLeft };
     }
   }
-  return { ok: true, durationMs: Date.now() - started };
+  return { ok: true, durationMs: Date.now() - started, groupLeft };
 }

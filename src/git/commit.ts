@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { classifyGitError, GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { fallbackIdentityEnv, identSafe, repoIdentity } from "./identity.js";
-import { writeIndexTree } from "./index-tree.js";
+import { writeIndexTreeKeyed } from "./index-tree.js";
 import { looseCommitTree, writeCommitObject } from "./objects.js";
 import { headBranch, headFromGitDir, linkedGitDir } from "./ref-files.js";
 import { headCommit, updateRef } from "./refs.js";
@@ -26,6 +26,12 @@ export interface CommitAllResult {
   committedNow: boolean;
   /** True when `commit` is Orchard's, made directly on `since` (the agent committed nothing itself). */
   onSince?: boolean;
+  /**
+   * Set when Orchard staged the whole work tree (`git add -A`) and HEAD's tree is that index, read
+   * in-process: the index's clean key (index-tree.ts). Nothing `git clean` would remove was left then,
+   * unless something wrote to the work tree since, which the caller knows about and this does not.
+   */
+  cleanKey?: string;
 }
 
 /**
@@ -131,13 +137,14 @@ async function commitInProcess(
     if (!m || !identSafe(m[1]!) || !identSafe(m[2]!)) return null;
     author = { name: m[1]!, email: m[2]! };
   }
-  const written = writeIndexTree(join(gitDir, "index"), commonDir);
+  const written = writeIndexTreeKeyed(join(gitDir, "index"), commonDir);
   const [tree, sinceTree] = await Promise.all([
-    written ?? git.run(["write-tree"], { cwd }).then((r) => r.stdout.trim()),
+    written?.tree ?? git.run(["write-tree"], { cwd }).then((r) => r.stdout.trim()),
     treeOf(git, commonDir, opts.since),
   ]);
   const changed = tree !== sinceTree;
-  if (!changed && !opts.allowEmpty) return { commit: null, changed: false, committedNow: false };
+  const keyed = written ? { cleanKey: written.cleanKey } : {};
+  if (!changed && !opts.allowEmpty) return { commit: null, changed: false, committedNow: false, ...keyed };
   const commit = await writeCommitObject(commonDir, {
     tree,
     parents: [opts.since],
@@ -146,7 +153,7 @@ async function commitInProcess(
     message: text,
   });
   await updateRef(git, ref, commit, opts.since, "orchard: commit");
-  return { commit, changed, committedNow: true, onSince: true };
+  return { commit, changed, committedNow: true, onSince: true, ...keyed };
 }
 
 /** A message `git commit`'s whitespace clean-up leaves as it is (so git would commit these bytes). */

@@ -32,13 +32,43 @@ interface Entry {
  * intent-to-add entries, a mode git would not write as it is, anything malformed.
  */
 export function writeIndexTree(indexPath: string, commonDir: string): string | null {
+  return writeIndexTreeKeyed(indexPath, commonDir)?.tree ?? null;
+}
+
+/** `writeIndexTree`, with the index's clean key (`cleanKeyOf`) beside the tree. */
+export function writeIndexTreeKeyed(
+  indexPath: string,
+  commonDir: string,
+): { tree: string; cleanKey: string } | null {
   try {
     const entries = readIndexEntries(readFileSync(indexPath));
-    return entries ? writeTrees(entries, commonDir) : null;
+    return entries ? { tree: writeTrees(entries, commonDir), cleanKey: cleanKeyOf(entries) } : null;
   } catch {
     // Unreadable, or an object that could not be written: git tries, and says what is wrong.
     return null;
   }
+}
+
+/**
+ * What decides, beyond the files themselves, what `git clean -ffd` would leave in a work tree checked
+ * out from this index: its `.gitignore` files and its gitlinks (nested repositories), each as mode,
+ * object and path. Two indexes with the same key ignore the same untracked files (the repository's
+ * info/exclude and the user's excludes file are the same for both) and hold the same nested
+ * repositories. Null for an index this reader leaves to git.
+ */
+export function indexCleanKey(buf: Buffer): string | null {
+  const entries = readIndexEntries(buf);
+  return entries ? cleanKeyOf(entries) : null;
+}
+
+function cleanKeyOf(entries: readonly Entry[]): string {
+  let key = "";
+  for (const e of entries) {
+    if (e.mode === "160000" || e.path === ".gitignore" || e.path.endsWith("/.gitignore")) {
+      key += `${e.mode} ${e.oid.toString("hex")} ${e.path}\n`;
+    }
+  }
+  return key;
 }
 
 /** The index's entries in its order (by path bytes, which is tree order too), or null (see above). */

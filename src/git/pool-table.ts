@@ -20,6 +20,8 @@ export interface Entry {
   marked: boolean;
   /** Released, its reset put off until a slot is wanted (`WorktreePool.release`); state "resetting". */
   deferred: boolean;
+  /** Given at release: the work tree was all staged and committed, with this clean key (index-tree.ts). */
+  stagedKey: string | null;
 }
 
 /**
@@ -43,6 +45,7 @@ export class SlotTable {
       gitDir: null,
       marked: false,
       deferred: false,
+      stagedKey: null,
     };
     this.entries.set(index, entry);
     return entry;

@@ -108,9 +108,15 @@ export async function handOffMoved(git: Git, dir: string, branch: string, base: 
  * Brings a used slot back to `target`'s tree (HEAD's when not given), clean and detached (so its branch
  * can be moved or deleted), keeping ignored files such as node_modules. Returns the commit it is clean at.
  * `-ff` also removes nested repositories an agent may have cloned; `checkout -f` drops merge and
- * cherry-pick state itself, rebase and sequencer state need their own --quit.
+ * cherry-pick state itself, rebase and sequencer state need their own --quit. `skipClean` when the
+ * caller knows the checkout leaves nothing for `git clean` (WorktreePool.resetInBackground).
  */
-export async function resetSlot(git: Git, dir: string, target?: string): Promise<string> {
+export async function resetSlot(
+  git: Git,
+  dir: string,
+  target?: string,
+  opts: { skipClean?: boolean } = {},
+): Promise<string> {
   const gitDir = await slotGitDir(dir);
   await removeStaleLocks(gitDir);
   if (existsSync(join(gitDir, "rebase-merge")) || existsSync(join(gitDir, "rebase-apply"))) {
@@ -120,7 +126,7 @@ export async function resetSlot(git: Git, dir: string, target?: string): Promise
     await git.run(["cherry-pick", "--quit"], inSlot(dir));
   }
   await git.run(["checkout", "-q", "-f", "--detach", ...(target ? [target] : [])], inSlot(dir));
-  await git.run(["clean", "-ffdq"], inSlot(dir));
+  if (!opts.skipClean) await git.run(["clean", "-ffdq"], inSlot(dir));
   if (target && isFullSha(target)) return target;
   // A detached HEAD file holds the commit itself: reading it saves a git process on every release.
   const head = readOrNull(join(gitDir, "HEAD")) ?? "";

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { statSync } from "node:fs";
-import { type RemoteChild, RemoteStdin, spawner } from "../../spawner/index.js";
+import { groupAlive, type RemoteChild, RemoteStdin, spawner } from "../../spawner/index.js";
 import { type LogSink, openLog } from "./log.js";
 import { DEFAULT_KILL_GRACE_MS, type RunProcessOptions, type RunProcessResult } from "./options.js";
 import { pipeOutput } from "./output.js";
@@ -156,7 +156,8 @@ function supervise(
     opts.signal?.removeEventListener("abort", onAbort);
     group?.settled();
     output.flush();
-    const result = done({ ...outcome, ...output.tails() });
+    const groupLeft = child.pid !== undefined && groupAlive(child.pid);
+    const result = done({ ...outcome, ...output.tails(), groupLeft });
     const closing = log.close(describe(result));
     if (opts.logClosed) {
       opts.logClosed(closing);

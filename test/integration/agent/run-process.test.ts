@@ -19,6 +19,7 @@ describe("runProcess", () => {
       idleTimedOut: false,
       aborted: false,
       spawnError: null,
+      groupLeft: false,
     });
     expect(r.spawnMs).toBeGreaterThanOrEqual(0);
     expect(r.durationMs).toBeGreaterThanOrEqual(r.spawnMs);
@@ -122,6 +123,23 @@ describe("runProcess", () => {
     const orphan = Number(await readFile(pidFile, "utf8"));
     expect(await waitFor(() => !isAlive(orphan))).toBe(true);
     expect(await waitFor(() => liveGroupCount() === 0)).toBe(true);
+  });
+
+  it("says when part of the group outlived the leader (it may still write to the work tree)", async () => {
+    const cwd = await tempDir();
+    const pidFile = join(cwd, "stubborn.pid");
+    // Ignores SIGTERM, with its output closed: alive when the leader's pipes close, killed after the
+    // grace. The leader exits once the child says (by its pid file) that its handler is in place.
+    const child = `process.on("SIGTERM", () => {}); require("node:fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1 << 30);`;
+    const script = `
+      const { spawn } = require("node:child_process");
+      spawn(process.execPath, ["-e", ${JSON.stringify(child)}], { stdio: "ignore" });
+      const wait = setInterval(() => { if (require("node:fs").existsSync(${JSON.stringify(pidFile)})) { clearInterval(wait); process.exit(0); } }, 10);`;
+    const r = await runProcess({ argv: [node, "-e", script], cwd, killGraceMs: 2000 });
+    expect(r.exitCode).toBe(0);
+    expect(r.groupLeft).toBe(true);
+    const stubborn = Number(await readFile(pidFile, "utf8"));
+    expect(await waitFor(() => !isAlive(stubborn), 10_000)).toBe(true);
   });
 
   it("kills the group when the caller aborts", async () => {

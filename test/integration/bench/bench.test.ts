@@ -75,7 +75,8 @@ describe("orchard bench --quick", () => {
     ]);
     for (const s of store) expect(s.duplicates).toBe(0);
     expect(lines.at(-1)?.kind).toBe("targets");
-    expect((lines.at(-1)?.meta as { processStartMs: number }).processStartMs).toBeGreaterThan(0);
+    const targetsMeta = lines.at(-1)?.meta as { processStartMs: number } | undefined;
+    expect(targetsMeta?.processStartMs).toBeGreaterThan(0);
 
     const md = await readFile(outFile, "utf8");
     expect(md).toContain("Command: `orchard bench --quick --no-pg --json --out");

@@ -35,7 +35,7 @@ describe("commitAll", () => {
   });
 
   it("returns null when nothing changed at all", async () => {
-    expect(await commitAll(git, wt, "nothing", { since: repo.head })).toEqual({
+    expect(await commitAll(git, wt, "nothing", { since: repo.head })).toMatchObject({
       commit: null,
       changed: false,
       committedNow: false,
@@ -169,10 +169,13 @@ describe("commitAll on Orchard's branches, written in-process", () => {
   });
 
   it("commits nothing when nothing changed, and an empty commit when asked to", async () => {
+    const blob = (await rawGit(wt, ["rev-parse", `${repo.head}:.gitignore`])).trim();
     expect(await commitAll(git, wt, "nothing\n", { since: repo.head })).toEqual({
       commit: null,
       changed: false,
       committedNow: false,
+      // All staged, nothing committed: the index is the base's, whose one .gitignore is its clean key.
+      cleanKey: `100644 ${blob} .gitignore\n`,
     });
     const empty = await commitAll(git, wt, "empty\n", { since: repo.head, allowEmpty: true });
     expect(empty).toMatchObject({ changed: false, committedNow: true, onSince: true });
