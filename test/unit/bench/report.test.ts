@@ -113,6 +113,13 @@ describe("bench report", () => {
     );
   });
 
+  it("puts what the agent alone reached beside the 500 × 16 row's efficiency", () => {
+    const big = { name: "500x16x50ms", tasks: 500, workers: 16, durationMs: 50, repo: "small" as const };
+    const row = summarize("scale", big, [rep(3200, 3300)], true, [2000]);
+    const check = checkTargets(report([row])).find((c) => c.target.includes("95%"));
+    expect(check).toMatchObject({ measured: "50.0% (the agent alone: 80.0%)", met: false });
+  });
+
   it("renders the rows, the command and the targets as markdown tables", () => {
     const md = renderMarkdown(
       report([summarize("seed", spec, [rep(1010, 1020)], true, [1002])]),
