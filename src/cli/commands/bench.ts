@@ -1,7 +1,11 @@
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { constants } from "node:fs";
+import { access, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { extraJson, renderMarkdown, rowJson, runBench, SCENARIO_NAMES } from "../../bench/index.js";
-import { usageError } from "../../errors.js";
+import { OrchardError, usageError } from "../../errors.js";
+import { isGitError } from "../../git/errors.js";
+import { Git } from "../../git/git.js";
+import { ensureRepo } from "../../git/repo.js";
 import { println } from "../io.js";
 import { choiceArg, intArg } from "../options.js";
 import type { RegisterCommand } from "./index.js";
@@ -55,6 +59,9 @@ export const registerBench: RegisterCommand = (program, io) => {
     .action(async (flags: BenchFlags) => {
       if (flags.repeat === 0) throw usageError("--repeat must be at least 1");
       const command = canonicalCommand(flags);
+      // A whole invocation takes minutes: what would make it fail at the end is checked first.
+      const repo = flags.repo ? await checkRepo(resolve(io.cwd, flags.repo)) : undefined;
+      const out = flags.out ? await checkOut(resolve(io.cwd, flags.out)) : undefined;
       const report = await runBench({
         scenarios: flags.scenario ?? [],
         quick: flags.quick ?? false,
@@ -65,16 +72,21 @@ export const registerBench: RegisterCommand = (program, io) => {
           if (flags.json) println(io.stdout, JSON.stringify(rowJson(row)));
         },
         ...(flags.repeat !== undefined ? { repeat: flags.repeat } : {}),
-        ...(flags.repo ? { repo: resolve(io.cwd, flags.repo) } : {}),
+        ...(repo ? { repo } : {}),
       });
       if (flags.json) for (const extra of extraJson(report)) println(io.stdout, JSON.stringify(extra));
       else io.stdout.write(renderMarkdown(report));
-      if (flags.out) {
-        const out = resolve(io.cwd, flags.out);
+      if (out) {
         const text = out.endsWith(".json")
           ? `${JSON.stringify({ command, ...report }, null, 2)}\n`
           : renderMarkdown(report, command);
-        await writeFile(out, text);
+        await writeFile(out, text).catch((err: Error) => {
+          // The report is on stdout already: only the copy is lost.
+          throw new OrchardError(
+            "INTERNAL",
+            `could not write the report to ${out}: ${err.message} (the report is on standard output)`,
+          );
+        });
       }
       const broken = report.rows.filter((r) => r.failedRuns > 0 || r.duplicates > 0);
       if (broken.length > 0) {
@@ -86,6 +98,36 @@ export const registerBench: RegisterCommand = (program, io) => {
       }
     });
 };
+
+/** `--repo` must be a git work tree with a commit to clone. */
+async function checkRepo(dir: string): Promise<string> {
+  await ensureRepo(dir).catch((err: unknown) => {
+    if (!isGitError(err) || err.code !== "NOT_A_REPO") throw err;
+    throw usageError(
+      `--repo ${dir} is not a git work tree (or does not exist): name a repository's checkout`,
+    );
+  });
+  const head = await new Git(dir).run(["rev-parse", "-q", "--verify", "HEAD^{commit}"], {
+    readOnly: true,
+    okExitCodes: [1],
+  });
+  if (head.exitCode !== 0) throw usageError(`--repo ${dir} has no commit to clone: commit something first`);
+  return dir;
+}
+
+/** `--out` must name a file in a directory that exists and can be written to. */
+async function checkOut(file: string): Promise<string> {
+  const isDir = await stat(file).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (isDir) throw usageError(`--out ${file} is a directory: name a file in it, such as ${file}/bench.md`);
+  const dir = dirname(file);
+  await access(dir, constants.W_OK).catch(() => {
+    throw usageError(`--out ${file}: the directory ${dir} does not exist or cannot be written to`);
+  });
+  return file;
+}
 
 /** The command line that reproduces this report, for the report itself. */
 function canonicalCommand(flags: BenchFlags): string {

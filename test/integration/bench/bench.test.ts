@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -87,6 +87,28 @@ describe("orchard bench --quick", () => {
   it("rejects an unknown scenario as a usage error", async () => {
     const { io } = captureIo();
     expect(await runCli(["bench", "--scenario", "nope"], io)).toBe(2);
+  });
+
+  it("refuses a --repo it could not clone and an --out it could not write before measuring anything", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "orchard-bench-bad-"));
+    scratch.push(dir);
+    const empty = join(dir, "empty");
+    await mkdir(empty);
+    await git(empty, ["init", "-q"]);
+    const cases: Array<[string[], RegExp]> = [
+      [["--repo", join(dir, "missing")], /--repo .*missing is not a git work tree/],
+      [["--repo", empty], /--repo .*empty has no commit to clone/],
+      [["--out", join(dir, "no", "such", "bench.md")], /--out .*the directory .*no\/such does not exist/],
+      [["--out", dir], /--out .* is a directory/],
+    ];
+    for (const [args, message] of cases) {
+      const { io, out, err } = captureIo();
+      expect(await runCli(["bench", "--quick", "--no-pg", ...args], io), args.join(" ")).toBe(2);
+      expect(err()).toMatch(message);
+      // Nothing ran: no row was measured and no report was printed.
+      expect(out()).toBe("");
+      expect(err()).not.toMatch(/scenario seed/);
+    }
   });
 });
 
