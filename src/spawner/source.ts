@@ -11,6 +11,11 @@
  *   kills) stays with Orchard, which signals the group itself.
  *
  * When Orchard goes away (the channel closes), it kills every group it started and exits.
+ *
+ * A terminal's Ctrl-C signals its whole foreground process group, and a spawner is in Orchard's: it
+ * must outlive that SIGINT, which is Orchard's to act on (stop claiming, let running attempts finish),
+ * or every running attempt would lose its agent's output and exit and count as failed. Its children
+ * lead groups of their own and start with default signal handling, so they never see it.
  */
 export const SPAWNER_SOURCE = `
 const { spawn } = require("node:child_process");
@@ -20,6 +25,9 @@ const live = new Set();
 const started = new Map();
 const send = (m) => { if (process.connected) process.send(m); };
 process.on("disconnect", () => { for (const pid of live) killGroup(pid, "SIGKILL"); process.exit(0); });
+process.on("SIGINT", () => {});
+// A message sent as Orchard exits fails with EPIPE; the disconnect above ends this process then.
+process.on("error", () => {});
 
 process.on("message", (m) => {
   if (m.type === "run") return runJob(m);

@@ -86,32 +86,46 @@ describe("orchard CLI", () => {
     expect(await snapshotCheckout(repo.dir)).toEqual(before);
   });
 
-  it("Ctrl-C stops claiming, lets the running attempt finish and land, and the run resumes", async () => {
-    const repo = await makeRepo();
-    repos.push(repo);
-    const plan = [1, 2, 3]
-      .map((i) => `### Task ${i}: T${i}\n**Files:**\n- Create: \`out-${i}.txt\`\n\nx\n`)
-      .join("\n");
-    await repo.write("plan.md", plan);
-    const agent = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 1500 out-{task_id}.txt`;
-    const child = orchard(["run", "plan.md", "--agent-command", agent, "--workers", "1"], { cwd: repo.dir });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("task 1 started")) child.kill("SIGINT");
-    });
-    const first = await child;
-    expect(first.exitCode, first.all).toBe(130);
-    const runs = JSON.parse((await orchard(["status", "--json"], { cwd: repo.dir })).stdout) as Array<{
-      id: string;
-      status: string;
-    }>;
-    expect(runs[0]?.status).toBe("interrupted");
-    const view = JSON.parse((await orchard(["status", runs[0]!.id, "--json"], { cwd: repo.dir })).stdout) as {
-      tasks: Array<{ taskId: string; status: string }>;
-    };
-    expect(view.tasks.map((t) => t.status)).toEqual(["landed", "pending", "pending"]);
-    const resumed = await orchard(["resume", runs[0]!.id], { cwd: repo.dir });
-    expect(resumed.exitCode, resumed.all).toBe(0);
-  });
+  // A terminal's Ctrl-C signals the whole foreground process group: Orchard's helper processes too.
+  it.each([
+    ["to the orchard process", false],
+    ["to its whole process group, as a terminal does", true],
+  ])(
+    "Ctrl-C (SIGINT %s) stops claiming, lets the running attempt finish and land, and the run resumes",
+    async (_, group) => {
+      const repo = await makeRepo();
+      repos.push(repo);
+      const plan = [1, 2, 3]
+        .map((i) => `### Task ${i}: T${i}\n**Files:**\n- Create: \`out-${i}.txt\`\n\nx\n`)
+        .join("\n");
+      await repo.write("plan.md", plan);
+      const agent = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 1500 out-{task_id}.txt`;
+      const child = orchard(["run", "plan.md", "--agent-command", agent, "--workers", "1"], {
+        cwd: repo.dir,
+        detached: group,
+      });
+      child.stdout?.on("data", (chunk: Buffer) => {
+        if (!chunk.toString().includes("task 1 started")) return;
+        if (group) process.kill(-child.pid!, "SIGINT");
+        else child.kill("SIGINT");
+      });
+      const first = await child;
+      expect(first.exitCode, first.all).toBe(130);
+      const runs = JSON.parse((await orchard(["status", "--json"], { cwd: repo.dir })).stdout) as Array<{
+        id: string;
+        status: string;
+      }>;
+      expect(runs[0]?.status).toBe("interrupted");
+      const view = JSON.parse(
+        (await orchard(["status", runs[0]!.id, "--json"], { cwd: repo.dir })).stdout,
+      ) as {
+        tasks: Array<{ taskId: string; status: string }>;
+      };
+      expect(view.tasks.map((t) => t.status)).toEqual(["landed", "pending", "pending"]);
+      const resumed = await orchard(["resume", runs[0]!.id], { cwd: repo.dir });
+      expect(resumed.exitCode, resumed.all).toBe(0);
+    },
+  );
 
   it("exits 2 with a message that says what to fix on usage mistakes", async () => {
     const repo = await makeRepo();

@@ -41,9 +41,13 @@ export async function runPlan(
 }
 
 /** Spawns the real CLI. */
-export function orchard(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+export function orchard(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; detached?: boolean } = {},
+) {
   return execa(ORCHARD_BIN, args, {
     cwd: opts.cwd ?? REPO_ROOT,
+    detached: opts.detached ?? false,
     env: { ...opts.env, ORCHARD_DEBUG: "1" },
     reject: false,
     all: true,
