@@ -48,6 +48,8 @@ export interface BenchReport {
      * what one process costs on this machine (every task starts several), so that machines compare.
      */
     processStartMs: number;
+    /** The runtime of the spawner processes that start every child (src/spawner). */
+    spawner: string;
   };
   rows: RowResult[];
   slots: SlotComparison[];
@@ -154,8 +156,10 @@ async function meta(started: number, quick: boolean, repeat: number): Promise<Be
     .run(["--version"])
     .then((r) => r.stdout.trim())
     .catch(() => "unknown");
+  const processStart = await processStartMs();
   return {
-    processStartMs: await processStartMs(),
+    processStartMs: processStart,
+    spawner: spawner().runtime,
     startedAt: new Date(started).toISOString(),
     durationS: 0,
     quick,

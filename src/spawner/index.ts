@@ -6,6 +6,7 @@
 export { groupAlive, killGroup } from "./kill.js";
 export {
   Spawner,
+  type SpawnerKind,
   type SpawnOptions,
   type SpawnResult,
   type StartOptions,

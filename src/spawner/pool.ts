@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import type { Socket } from "node:net";
 import { killGroup } from "./kill.js";
+import { PYTHON_SPAWNER_SOURCE } from "./python-source.js";
 import { RemoteChild } from "./remote-child.js";
 import { SPAWNER_SOURCE } from "./source.js";
 
@@ -40,39 +43,71 @@ type ServerMessage =
 type Job =
   | {
       kind: "run";
-      server: ChildProcess;
+      server: Server;
       resolve: (r: SpawnResult) => void;
       reject: (e: Error) => void;
       pid?: number;
+      /** What was sent to a spawner not yet known to work: sent again to another if it fails to start. */
+      unconfirmed?: object[];
     }
-  | { kind: "start"; server: ChildProcess; child: RemoteChild };
+  | { kind: "start"; server: Server; child: RemoteChild; unconfirmed?: object[] };
+
+/** Which spawner processes start children: `python` falls back to `node` where no python3 works. */
+export type SpawnerKind = "python" | "node";
+
+/** A spawner process as the pool talks to it, whichever runtime it is. */
+interface Server {
+  readonly kind: SpawnerKind;
+  readonly process: ChildProcess;
+  /** It answered (Python: its first message); until then it may turn out not to work at all. */
+  confirmed: boolean;
+  send(message: object): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** Node's clock (`process.hrtime`, which `performance.now()` counts from) read on Python's `time.monotonic`. */
+const hrtimeOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 
 /**
  * Starts Orchard's child processes (git, agents, verification commands) from small spawner processes.
  * A fork copies the page tables of the process that forks, so its cost grows with that process's
  * memory: 2.7 ms from a bare Node process, 16 ms from one of 250 MB (measured here, docs/benchmarks.md),
  * and Node forks on the calling thread. Orchard's engine holds 100+ MB: every child it forked itself
- * cost ~10 ms of its event loop. A bare Node process beside it forks for a fraction of that, and the
- * engine never blocks on a fork at all.
+ * cost ~10 ms of its event loop. A spawner beside it forks for a fraction of that, and the engine never
+ * blocks on a fork at all. The spawners are Python processes on Linux where a python3 works
+ * (python-source.ts: CPython starts children with vfork, a third of Node's CPU per child), else Node processes
+ * (source.ts) elsewhere (defaultKind).
  */
 export class Spawner {
-  private readonly servers: ChildProcess[] = [];
+  private readonly servers: Server[] = [];
   private readonly jobs = new Map<number, Job>();
   private nextId = 1;
   private turn = 0;
   private exitHookInstalled = false;
   /** Process groups still running, killed if Orchard exits before they end. */
   readonly liveGroups = new Set<number>();
+  private kind: SpawnerKind;
 
-  constructor(private readonly size = 2) {}
+  constructor(
+    private readonly size = 2,
+    kind: SpawnerKind = defaultKind(),
+  ) {
+    this.kind = kind;
+  }
+
+  /** The runtime of the spawner processes started from now on. */
+  get runtime(): SpawnerKind {
+    return this.kind;
+  }
 
   /** Runs `file args` to the end and collects its output (git). */
   run(file: string, args: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
-    const server = this.pick();
     const id = this.nextId++;
     return new Promise<SpawnResult>((resolve, reject) => {
+      const server = this.pick();
       this.add(id, { kind: "run", server, resolve, reject });
-      server.send({ type: "run", id, file, args: [...args], ...opts });
+      this.dispatch(id, { type: "run", id, file, args: [...args], ...opts });
     });
   }
 
@@ -81,12 +116,12 @@ export class Spawner {
     const server = this.pick();
     const id = this.nextId++;
     const child = new RemoteChild((message) => {
-      if (this.jobs.has(id) && server.connected) server.send({ ...message, id });
+      if (this.jobs.has(id)) this.dispatch(id, { ...message, id });
     }, opts.openStdin ?? false);
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(opts.env)) if (value !== undefined) env[key] = value;
     this.add(id, { kind: "start", server, child });
-    server.send({
+    this.dispatch(id, {
       type: "start",
       id,
       file,
@@ -101,10 +136,23 @@ export class Spawner {
 
   /** The spawner processes now running (their CPU, and their children's, is Orchard's too). */
   pids(): number[] {
-    return this.servers.map((s) => s.pid).filter((pid): pid is number => pid !== undefined);
+    return this.servers.map((s) => s.process.pid).filter((pid): pid is number => pid !== undefined);
   }
 
-  private onMessage(m: ServerMessage): void {
+  private dispatch(id: number, message: object): void {
+    const job = this.jobs.get(id)!;
+    if (!job.server.confirmed) {
+      job.unconfirmed ??= [];
+      job.unconfirmed.push(message);
+    }
+    job.server.send(message);
+  }
+
+  private onMessage(server: Server, m: ServerMessage | { type: "ready" }): void {
+    if (m.type === "ready") {
+      this.confirm(server);
+      return;
+    }
     const job = this.jobs.get(m.id);
     if (!job) return;
     if (job.kind === "run") {
@@ -141,25 +189,94 @@ export class Spawner {
     }
   }
 
-  private pick(): ChildProcess {
+  private confirm(server: Server): void {
+    server.confirmed = true;
+    for (const job of this.jobs.values()) if (job.server === server) delete job.unconfirmed;
+  }
+
+  private pick(): Server {
     if (this.servers.length < this.size) {
       this.installExitHook();
-      const server = spawn(process.execPath, ["-e", SPAWNER_SOURCE], {
-        stdio: ["ignore", "ignore", "inherit", "ipc"],
-        serialization: "advanced",
-        // A spawner must not inherit flags meant for Orchard (inspectors, loaders, heap limits).
-        env: { ...process.env, NODE_OPTIONS: "" },
-      });
-      server.on("message", (m: ServerMessage) => this.onMessage(m));
-      server.on("exit", (code, signal) => this.lose(server, `exited (${signal ?? code})`));
-      server.on("error", (err) => this.lose(server, err.message));
+      const server = this.kind === "python" ? this.python() : this.node();
       this.servers.push(server);
-      this.idle(server);
+      // Referenced while it has work (add, remove): a new one joins the others' state.
+      if (this.jobs.size > 0) server.ref();
+      else server.unref();
       return server;
     }
     const server = this.servers[this.turn % this.servers.length]!;
     this.turn++;
     return server;
+  }
+
+  private node(): Server {
+    const proc = spawn(process.execPath, ["-e", SPAWNER_SOURCE], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      serialization: "advanced",
+      // A spawner must not inherit flags meant for Orchard (inspectors, loaders, heap limits).
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    const server: Server = {
+      kind: "node",
+      process: proc,
+      confirmed: true,
+      send: (message) => {
+        if (proc.connected) proc.send(message);
+      },
+      ref: () => {
+        proc.ref();
+        proc.channel?.ref();
+      },
+      unref: () => {
+        proc.unref();
+        proc.channel?.unref();
+      },
+    };
+    proc.on("message", (m: ServerMessage) => this.onMessage(server, m));
+    this.watch(server);
+    return server;
+  }
+
+  private python(): Server {
+    // -I: no PYTHON* variables, no user site; -S: no site-packages at all: only the standard library.
+    const proc = spawn(pythonInterpreter(), ["-I", "-S", "-c", PYTHON_SPAWNER_SOURCE], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const server: Server = {
+      kind: "python",
+      process: proc,
+      confirmed: false,
+      send: (message) => {
+        if (proc.stdin?.writable) proc.stdin.write(`${JSON.stringify(message)}\n`);
+      },
+      ref: () => {
+        proc.ref();
+        (proc.stdin as Socket | null)?.ref();
+        (proc.stdout as Socket | null)?.ref();
+      },
+      unref: () => {
+        proc.unref();
+        (proc.stdin as Socket | null)?.unref();
+        (proc.stdout as Socket | null)?.unref();
+      },
+    };
+    // Gone before Orchard wrote everything: the exit below says so.
+    proc.stdin?.on("error", () => {});
+    let partial = "";
+    // Its lines are JSON with every non-ASCII character escaped: any chunk boundary is a character's.
+    proc.stdout?.setEncoding("latin1");
+    proc.stdout?.on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop()!;
+      for (const line of lines) this.onMessage(server, fromPython(JSON.parse(line) as PythonMessage));
+    });
+    this.watch(server);
+    return server;
+  }
+
+  private watch(server: Server): void {
+    server.process.on("exit", (code, signal) => this.lose(server, `exited (${signal ?? code})`));
+    server.process.on("error", (err) => this.lose(server, err.message));
   }
 
   /**
@@ -176,32 +293,35 @@ export class Spawner {
 
   private add(id: number, job: Job): void {
     // Keeps Orchard alive while children run (an idle spawner must not).
-    if (this.jobs.size === 0) {
-      for (const s of this.servers) {
-        s.ref();
-        s.channel?.ref();
-      }
-    }
+    if (this.jobs.size === 0) for (const s of this.servers) s.ref();
     this.jobs.set(id, job);
   }
 
   private remove(id: number, pid: number | undefined): void {
     this.jobs.delete(id);
     if (pid !== undefined) this.liveGroups.delete(pid);
-    if (this.jobs.size === 0) for (const s of this.servers) this.idle(s);
+    if (this.jobs.size === 0) for (const s of this.servers) s.unref();
   }
 
-  private idle(server: ChildProcess): void {
-    server.unref();
-    server.channel?.unref();
-  }
-
-  /** A spawner that died takes its jobs with it (they fail); the next call starts a new one. */
-  private lose(server: ChildProcess, why: string): void {
+  /**
+   * A spawner that died takes its jobs with it (they fail); the next call starts a new one. A Python
+   * spawner that never answered (no python3, or one too old) started nothing: its jobs go to a Node
+   * spawner, and so does everything after.
+   */
+  private lose(server: Server, why: string): void {
     const index = this.servers.indexOf(server);
-    if (index >= 0) this.servers.splice(index, 1);
-    for (const [id, job] of [...this.jobs]) {
-      if (job.server !== server) continue;
+    if (index < 0) return;
+    this.servers.splice(index, 1);
+    const mine = [...this.jobs].filter(([, job]) => job.server === server);
+    if (!server.confirmed) {
+      this.kind = "node";
+      for (const [, job] of mine) {
+        job.server = this.pick();
+        for (const message of job.unconfirmed ?? []) job.server.send(message);
+      }
+      return;
+    }
+    for (const [id, job] of mine) {
       if (job.kind === "run") {
         this.remove(id, job.pid);
         job.reject(new Error(`spawner process ${why}`));
@@ -213,6 +333,50 @@ export class Spawner {
       }
     }
   }
+}
+
+/**
+ * Python where it is known to be worth it: Linux, where CPython spawns with vfork. `ORCHARD_SPAWN=node`
+ * or `=python` chooses (`=inline` spawns from Orchard's own process: git/spawn.ts, run-process.ts).
+ */
+function defaultKind(): SpawnerKind {
+  const asked = process.env.ORCHARD_SPAWN;
+  if (asked === "node" || asked === "python") return asked;
+  return process.platform === "linux" ? "python" : "node";
+}
+
+/**
+ * `ORCHARD_PYTHON`, else the system's python3, else the PATH's: a version manager's shim on the PATH
+ * (pyenv, asdf) is a shell script that costs a quarter of a second to start the interpreter, and the
+ * spawner needs nothing but the standard library of any python3 from 3.7 on.
+ */
+function pythonInterpreter(): string {
+  const asked = process.env.ORCHARD_PYTHON;
+  if (asked) return asked;
+  for (const candidate of ["/usr/bin/python3", "/usr/local/bin/python3"]) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return "python3";
+}
+
+type PythonMessage =
+  | ServerMessage
+  | { type: "ready" }
+  | { id: number; type: "spawn"; pid: number; mono: number }
+  | { id: number; type: "data"; stream: "stdout" | "stderr"; b64: string };
+
+/** A Python spawner's message in the Node spawner's terms: bytes as bytes, times on Node's clock. */
+function fromPython(m: PythonMessage): ServerMessage | { type: "ready" } {
+  if (m.type === "spawn" && "mono" in m) {
+    return { id: m.id, type: "spawn", pid: m.pid, at: m.mono - hrtimeOffsetMs + performance.timeOrigin };
+  }
+  if (m.type === "data" && "b64" in m) {
+    return { id: m.id, type: "data", stream: m.stream, chunk: Buffer.from(m.b64, "base64") };
+  }
+  return m as ServerMessage | { type: "ready" };
 }
 
 let shared: Spawner | undefined;

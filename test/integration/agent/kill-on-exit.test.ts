@@ -33,7 +33,7 @@ describe("children die with Orchard", () => {
    * A stand-in for Orchard: starts an agent that has a grandchild and, once it is up, runs `then`
    * without cleaning up. Returns how the stand-in ended and the grandchild's pid.
    */
-  async function hostThat(then: string) {
+  async function hostThat(then: string, spawnerKind?: "python" | "node") {
     const dir = await tempDir();
     const pidFile = join(dir, "grandchild.pid");
     const host = join(dir, "host.mts");
@@ -44,7 +44,12 @@ describe("children die with Orchard", () => {
          cwd: ${JSON.stringify(dir)}, onLine: (l) => { if (l.startsWith("spawned")) ${then}; } });`,
     );
     const tsx = fileURLToPath(import.meta.resolve("tsx"));
-    const r = await runProcess({ argv: [node, "--import", tsx, host], cwd: dir, timeoutMs: 60_000 });
+    const r = await runProcess({
+      argv: [node, "--import", tsx, host],
+      cwd: dir,
+      timeoutMs: 60_000,
+      ...(spawnerKind ? { env: { ORCHARD_SPAWN: spawnerKind } } : {}),
+    });
     return { r, grandchild: Number(await readFile(pidFile, "utf8")) };
   }
 
@@ -55,11 +60,14 @@ describe("children die with Orchard", () => {
     expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
   });
 
-  it("a process killed outright (no exit hook runs) still takes its agents' groups with it", async () => {
-    // SIGKILL leaves Orchard no chance to clean up: the spawner process notices its channel close.
-    const { r, grandchild } = await hostThat('process.kill(process.pid, "SIGKILL")');
-    expect(r.signal).toBe("SIGKILL");
-    expect(grandchild).toBeGreaterThan(0);
-    expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
-  });
+  it.each(["python", "node"] as const)(
+    "a process killed outright (no exit hook runs) still takes its agents' groups with it (%s spawner)",
+    async (kind) => {
+      // SIGKILL leaves Orchard no chance to clean up: the spawner process notices its channel close.
+      const { r, grandchild } = await hostThat('process.kill(process.pid, "SIGKILL")', kind);
+      expect(r.signal).toBe("SIGKILL");
+      expect(grandchild).toBeGreaterThan(0);
+      expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
+    },
+  );
 });

@@ -28,6 +28,8 @@ describe("runProcess", () => {
   it("dates a spawner's child from its start, not from when this busy process heard of it", async () => {
     const spawner = new Spawner(1);
     const cwd = await tempDir();
+    // The spawner process itself is started and ready: this is about its children.
+    await spawner.run("true", [], { cwd, env: process.env as Record<string, string>, timeoutMs: 10_000 });
     const sent = performance.now();
     const child = spawner.start(node, ["-e", ""], { cwd, env: process.env });
     const heard = new Promise<number>((resolve) => child.once("spawn", () => resolve(performance.now())));
