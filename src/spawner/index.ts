@@ -5,6 +5,7 @@
 
 export { groupAlive, killGroup } from "./kill.js";
 export {
+  findPython,
   Spawner,
   type SpawnerKind,
   type SpawnOptions,

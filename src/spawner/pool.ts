@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import type { Socket } from "node:net";
+import { delimiter, join } from "node:path";
 import { killGroup } from "./kill.js";
 import { PYTHON_SPAWNER_SOURCE } from "./python-source.js";
 import { RemoteChild } from "./remote-child.js";
@@ -239,7 +240,7 @@ export class Spawner {
 
   private python(): Server {
     // -I: no PYTHON* variables, no user site; -S: no site-packages at all: only the standard library.
-    const proc = spawn(pythonInterpreter(), ["-I", "-S", "-c", PYTHON_SPAWNER_SOURCE], {
+    const proc = spawn(findPython(process.env) ?? "python3", ["-I", "-S", "-c", PYTHON_SPAWNER_SOURCE], {
       stdio: ["pipe", "pipe", "inherit"],
     });
     const server: Server = {
@@ -336,30 +337,57 @@ export class Spawner {
 }
 
 /**
- * Python where it is known to be worth it: Linux, where CPython spawns with vfork. `ORCHARD_SPAWN=node`
- * or `=python` chooses (`=inline` spawns from Orchard's own process: git/spawn.ts, run-process.ts).
+ * Python where it is known to be worth it: Linux, where CPython spawns with vfork, and an interpreter
+ * that starts without a shim. `ORCHARD_SPAWN=node` or `=python` chooses (`=inline` spawns from
+ * Orchard's own process: git/spawn.ts, run-process.ts).
  */
 function defaultKind(): SpawnerKind {
   const asked = process.env.ORCHARD_SPAWN;
   if (asked === "node" || asked === "python") return asked;
-  return process.platform === "linux" ? "python" : "node";
+  return process.platform === "linux" && findPython(process.env) !== null ? "python" : "node";
 }
 
+const SYSTEM_PYTHONS = ["/usr/bin/python3", "/usr/local/bin/python3"];
+
 /**
- * `ORCHARD_PYTHON`, else the system's python3, else the PATH's: a version manager's shim on the PATH
- * (pyenv, asdf) is a shell script that costs a quarter of a second to start the interpreter, and the
- * spawner needs nothing but the standard library of any python3 from 3.7 on.
+ * The python3 a Python spawner runs: `ORCHARD_PYTHON`, else the system's, else the first on the PATH
+ * unless that is a script — a version manager's shim (pyenv, asdf) is a shell script that costs a
+ * quarter of a second to start the interpreter, more than Node's spawner costs to start, on every
+ * `orchard` command. The spawner needs nothing but the standard library of any python3 from 3.7 on.
+ * Null when there is none worth using.
  */
-function pythonInterpreter(): string {
-  const asked = process.env.ORCHARD_PYTHON;
-  if (asked) return asked;
-  for (const candidate of ["/usr/bin/python3", "/usr/local/bin/python3"]) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
+export function findPython(env: NodeJS.ProcessEnv, systemPythons = SYSTEM_PYTHONS): string | null {
+  if (env.ORCHARD_PYTHON) return env.ORCHARD_PYTHON;
+  for (const candidate of systemPythons) if (executable(candidate)) return candidate;
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, "python3");
+    if (!executable(candidate)) continue;
+    return startsWithShebang(candidate) ? null : candidate;
   }
-  return "python3";
+  return null;
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function startsWithShebang(path: string): boolean {
+  const head = Buffer.alloc(2);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    return readSync(fd, head, 0, 2, 0) === 2 && head.toString("latin1") === "#!";
+  } catch {
+    return true;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 type PythonMessage =
