@@ -164,7 +164,7 @@ def start_job(m):
     want_stdin = m.get("openStdin") or m.get("input") is not None
     try:
         spawn(job, m, want_stdin)
-    except (OSError, ValueError, TypeError) as e:
+    except Exception as e:  # whatever stops a start is that job's error
         code, message = error_of(e, m["file"])
         send({"id": job.id, "type": "error", "code": code, "message": message})
         # As Node closes a child that never started: with the negated errno, where there is one.
@@ -181,7 +181,7 @@ def run_job(m):
     job = Job(m, "run")
     try:
         spawn(job, m, m.get("input") is not None)
-    except (OSError, ValueError, TypeError) as e:
+    except Exception as e:  # whatever stops a start is that job's error
         message = error_of(e, m["file"])[1]
         send({"id": job.id, "type": "done", "result": {
             "stdout": "", "stderr": message, "exitCode": None, "signal": None, "timedOut": False,

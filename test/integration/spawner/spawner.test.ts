@@ -118,6 +118,20 @@ describe.each(["python", "node"] as const)("the %s spawner", (kind) => {
     expect(events).toEqual(["error ENOENT", "close -2 null"]);
   });
 
+  it("reports an argument no process can take (a NUL byte) as that child's error, and goes on", async () => {
+    const s = spawnerOf(kind);
+    const cwd = await tempDir();
+    const { events, closed } = record(s.start("echo", ["a\0b"], { cwd, env }));
+    await closed;
+    expect(events[0]).toMatch(/^error/);
+    expect(events.at(-1)).toMatch(/^close/);
+    expect(events.filter((e) => e === "spawn" || e.startsWith("exit"))).toEqual([]);
+    const run = await s.run("echo", ["a\0b"], { cwd, env, timeoutMs: 10_000 });
+    expect(run).toMatchObject({ exitCode: null, stdout: "" });
+    expect(run.stderr).not.toBe("");
+    expect((await s.run("true", [], { cwd, env, timeoutMs: 10_000 })).exitCode).toBe(0);
+  });
+
   it("reports the signal that ended a child, and lets Orchard signal its group", async () => {
     const s = spawnerOf(kind);
     const child = s.start("sleep", ["60"], { cwd: await tempDir(), env });
