@@ -11,8 +11,9 @@
  *
  * It runs one thread: a selector over its stdin, the children's pipes and a self-pipe that SIGCHLD
  * writes to. Children are reaped by pid (never `waitpid(-1)`), and every `Popen` object is kept until
- * its child is reaped so that `subprocess` never reaps one behind its back. SIGINT is caught and
- * ignored (a terminal's Ctrl-C is Orchard's to act on; children start with default handlers).
+ * its child is reaped so that `subprocess` never reaps one behind its back. SIGINT and SIGTERM are
+ * caught and ignored (a terminal's Ctrl-C, or `timeout`'s TERM to the whole group, is Orchard's to act
+ * on; children start with default handlers).
  * When its stdin closes — Orchard is gone — it kills every group it started and exits.
  */
 export const PYTHON_SPAWNER_SOURCE = String.raw`
@@ -310,6 +311,7 @@ def expire(now):
 
 def main():
     signal.signal(signal.SIGINT, lambda *_: None)
+    signal.signal(signal.SIGTERM, lambda *_: None)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)

@@ -12,10 +12,11 @@
  *
  * When Orchard goes away (the channel closes), it kills every group it started and exits.
  *
- * A terminal's Ctrl-C signals its whole foreground process group, and a spawner is in Orchard's: it
- * must outlive that SIGINT, which is Orchard's to act on (stop claiming, let running attempts finish),
- * or every running attempt would lose its agent's output and exit and count as failed. Its children
- * lead groups of their own and start with default signal handling, so they never see it.
+ * A terminal's Ctrl-C signals its whole foreground process group, and so does `timeout` its SIGTERM; a
+ * spawner is in Orchard's group: it must outlive those signals, which are Orchard's to act on (stop
+ * claiming, let running attempts finish), or every running attempt would lose its agent's output and
+ * exit and count as failed. It never outlives Orchard: its channel closes when Orchard goes. Its
+ * children lead groups of their own and start with default signal handling, so they never see them.
  */
 export const SPAWNER_SOURCE = `
 const { spawn } = require("node:child_process");
@@ -26,6 +27,7 @@ const started = new Map();
 const send = (m) => { if (process.connected) process.send(m); };
 process.on("disconnect", () => { for (const pid of live) killGroup(pid, "SIGKILL"); process.exit(0); });
 process.on("SIGINT", () => {});
+process.on("SIGTERM", () => {});
 // A message sent as Orchard exits fails with EPIPE; the disconnect above ends this process then.
 process.on("error", () => {});
 

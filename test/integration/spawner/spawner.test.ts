@@ -142,18 +142,21 @@ describe.each(["python", "node"] as const)("the %s spawner", (kind) => {
     expect(events).toEqual(["spawn", "exit  SIGKILL", "close null SIGKILL"]);
   });
 
-  it("outlives a SIGINT (a terminal's Ctrl-C is Orchard's to act on) and keeps its running child", async () => {
-    const s = spawnerOf(kind);
-    const cwd = await tempDir();
-    const child = s.start("sh", ["-c", "sleep 0.5; echo finished"], { cwd, env });
-    const { out, events, closed } = record(child);
-    await new Promise((resolve) => child.once("spawn", resolve));
-    for (const pid of s.pids()) process.kill(pid, "SIGINT");
-    await closed;
-    expect(Buffer.concat(out.stdout).toString()).toBe("finished\n");
-    expect(events).toEqual(["spawn", "exit 0", "close 0 null"]);
-    expect((await s.run("true", [], { cwd, env, timeoutMs: 10_000 })).exitCode).toBe(0);
-  });
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "outlives a %s to its group (Orchard's to act on) and keeps its running child",
+    async (signal) => {
+      const s = spawnerOf(kind);
+      const cwd = await tempDir();
+      const child = s.start("sh", ["-c", "sleep 0.5; echo finished"], { cwd, env });
+      const { out, events, closed } = record(child);
+      await new Promise((resolve) => child.once("spawn", resolve));
+      for (const pid of s.pids()) process.kill(pid, signal);
+      await closed;
+      expect(Buffer.concat(out.stdout).toString()).toBe("finished\n");
+      expect(events).toEqual(["spawn", "exit 0", "close 0 null"]);
+      expect((await s.run("true", [], { cwd, env, timeoutMs: 10_000 })).exitCode).toBe(0);
+    },
+  );
 
   it("dates a child from when it was running, on this process's clock", async () => {
     const s = spawnerOf(kind);
