@@ -67,7 +67,10 @@ interface Server {
   unref(): void;
 }
 
-/** Node's clock (`process.hrtime`, which `performance.now()` counts from) read on Python's `time.monotonic`. */
+/**
+ * `process.hrtime` minus `performance.now()`, in ms: hrtime reads CLOCK_MONOTONIC, as Python's
+ * `time.monotonic` does, so a Python spawner's moment converts to this process's `performance.now()`.
+ */
 const hrtimeOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 
 /**
@@ -77,8 +80,8 @@ const hrtimeOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now()
  * and Node forks on the calling thread. Orchard's engine holds 100+ MB: every child it forked itself
  * cost ~10 ms of its event loop. A spawner beside it forks for a fraction of that, and the engine never
  * blocks on a fork at all. The spawners are Python processes on Linux where a python3 works
- * (python-source.ts: CPython starts children with vfork, a third of Node's CPU per child), else Node processes
- * (source.ts) elsewhere (defaultKind).
+ * (python-source.ts: CPython starts children with vfork, a third of Node's CPU per child), else Node
+ * processes (source.ts); defaultKind decides.
  */
 export class Spawner {
   private readonly servers: Server[] = [];
