@@ -168,6 +168,10 @@ describe("orchard CLI", () => {
     expect(demo.exitCode, demo.all).toBe(0);
     expect(demo.stdout).toMatch(/integration branch: orchard\/exec_\S+\/integration/);
     expect(demo.stdout).toMatch(/Merge task 2\.3: Changelog/);
+    // The summary counts each task's attempt and its time, as `orchard run`'s does.
+    const rows = demo.stdout.split("\n").filter((l) => /^\S*\s*\d\.\d\s.*\blanded\b/.test(l));
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(row).toMatch(/\blanded\s*\S?\s*1\s*\S?\s*\d+(\.\d+)? m?s\b/);
     const { stdout } = await execa("git", ["ls-tree", "-r", "--name-only", "HEAD"], { cwd: dir });
     expect(stdout.split("\n")).toEqual([".gitignore", "README.md", "plan.md"]);
   });

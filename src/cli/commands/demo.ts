@@ -8,9 +8,10 @@ import { DEMO_PLAN } from "../demo-plan.js";
 import { println } from "../io.js";
 import { intArg } from "../options.js";
 import { plainProgress } from "../progress/plain.js";
-import { exitCodeFor, resultLines, summaryTable } from "../progress/summary.js";
+import { exitCodeFor } from "../progress/summary.js";
 import { ttyProgress } from "../progress/tty.js";
 import type { RegisterCommand } from "./index.js";
+import { printRunSummary } from "./shared.js";
 
 export const registerDemo: RegisterCommand = (program, io) => {
   program
@@ -56,8 +57,7 @@ export const registerDemo: RegisterCommand = (program, io) => {
       const result = await handle.done;
       view?.stop();
       off();
-      println(io.stdout, summaryTable(result.tasks, [], tty, io.stdout.columns));
-      for (const line of resultLines(result)) println(io.stdout, line);
+      await printRunSummary(io, repo, result, tty);
       const graph = await git.run(
         ["log", "--graph", "--oneline", "--decorate", "--color=never", result.integrationBranch],
         { cwd: repo },

@@ -1,20 +1,14 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import {
-  openRepoStore,
-  type RunHandle,
-  type RunOptionsInput,
-  resumeRun,
-  startRun,
-} from "../../engine/index.js";
+import { type RunHandle, type RunOptionsInput, resumeRun, startRun } from "../../engine/index.js";
 import { loadPlan } from "../../plan/index.js";
 import { println } from "../io.js";
 import { choiceArg, collect, intArg, numberArg } from "../options.js";
 import { plainProgress } from "../progress/plain.js";
-import { exitCodeFor, resultLines, summaryTable } from "../progress/summary.js";
+import { exitCodeFor } from "../progress/summary.js";
 import { ttyProgress } from "../progress/tty.js";
 import type { RegisterCommand } from "./index.js";
-import { repoOption } from "./shared.js";
+import { printRunSummary, repoOption } from "./shared.js";
 
 interface RunFlags {
   repo?: string;
@@ -179,16 +173,7 @@ async function follow(
     if (json) {
       println(io.stdout, JSON.stringify(result, null, 2));
     } else {
-      const store = await openRepoStore(repo);
-      try {
-        println(
-          io.stdout,
-          summaryTable(result.tasks, await store.listAttempts(result.runId), tty, io.stdout.columns),
-        );
-      } finally {
-        await store.close();
-      }
-      for (const line of resultLines(result)) println(io.stdout, line);
+      await printRunSummary(io, repo, result, tty);
     }
     return exitCodeFor(result, interrupts > 0);
   } finally {

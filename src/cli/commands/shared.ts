@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { openRepoStore } from "../../engine/index.js";
+import { openRepoStore, type RunResult } from "../../engine/index.js";
 import type { Store } from "../../store/types.js";
-import type { CliIo } from "../io.js";
+import { type CliIo, println } from "../io.js";
+import { resultLines, summaryTable } from "../progress/summary.js";
 
 export const repoOption = (cmd: Command) =>
   cmd.option("--repo <dir>", "the target repository (default: current directory)");
@@ -20,4 +21,23 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/** The table of a finished run's tasks, with their attempts from the repository's store, and its result lines. */
+export async function printRunSummary(
+  io: CliIo,
+  repo: string,
+  result: RunResult,
+  tty: boolean,
+): Promise<void> {
+  const store = await openRepoStore(repo);
+  try {
+    println(
+      io.stdout,
+      summaryTable(result.tasks, await store.listAttempts(result.runId), tty, io.stdout.columns),
+    );
+  } finally {
+    await store.close();
+  }
+  for (const line of resultLines(result)) println(io.stdout, line);
 }
