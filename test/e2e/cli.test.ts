@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
-import { AGENT_FIXTURES, orchard, SEED_DIR } from "../helpers/orchard.js";
+import { AGENT_FIXTURES, ORCHARD_BIN, orchard, SEED_DIR } from "../helpers/orchard.js";
 
 /** The real `orchard` process: exit codes scripts can rely on, JSON on reading commands. */
 const repos: TestRepo[] = [];
@@ -158,6 +158,37 @@ describe("orchard CLI", () => {
     expect(run.stderr).toMatch(/no run exec_nope/);
     const notRepo = await orchard(["status", "--repo", "/"]);
     expect(notRepo.exitCode).toBe(2);
+  });
+
+  it("ends quietly when its reader stops early (`orchard status | head`)", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    const ok = await orchard([
+      "run",
+      join(SEED_DIR, "e2e-test-01.md"),
+      "--repo",
+      repo.dir,
+      "--agent",
+      "scripted",
+    ]);
+    expect(ok.exitCode, ok.all).toBe(0);
+    const runId = (
+      JSON.parse((await orchard(["status", "--json", "--repo", repo.dir])).stdout) as Array<{ id: string }>
+    )[0]!.id;
+    // The reader is gone before orchard (started from source: a second or so) writes a line.
+    const piped = await execa(
+      "bash",
+      [
+        "-c",
+        `"$0" status "$1" --repo "$2" | (exit 0); echo "orchard exited $\{PIPESTATUS[0]}"`,
+        ORCHARD_BIN,
+        runId,
+        repo.dir,
+      ],
+      { reject: false },
+    );
+    expect(piped.stdout).toBe("orchard exited 0");
+    expect(piped.stderr).not.toMatch(/EPIPE|Error/);
   });
 
   it("demo builds a scratch repository and lands the example plan", async () => {

@@ -1,10 +1,25 @@
-import { loadRun } from "../../engine/index.js";
-import type { RunId, Store } from "../../store/types.js";
+import { liveWorkers, loadRun } from "../../engine/index.js";
+import type { RunId, RunRecord, Store } from "../../store/types.js";
 import { duration, short, usd } from "../format.js";
 import { println } from "../io.js";
 import { summaryTable } from "../progress/summary.js";
 import type { RegisterCommand } from "./index.js";
 import { repoOption, withStore } from "./shared.js";
+
+/**
+ * Whether some process is executing the run now. A run whose process was killed (or crashed) stays
+ * `running` in the store until it is resumed; this tells the two apart.
+ */
+async function isLive(store: Store, run: RunRecord): Promise<boolean> {
+  return run.status === "running" && (await liveWorkers(store, run)).length > 0;
+}
+
+/** What to say after a run's status when it says `running` but nothing executes it. */
+function orphanNote(run: { id: string; status: string }, live: boolean): string {
+  return run.status === "running" && !live
+    ? ` — no live process (killed or crashed): \`orchard resume ${run.id}\` continues it`
+    : "";
+}
 
 /** A run as `status --json` and the API show it. */
 export async function runView(store: Store, runId: string) {
@@ -20,6 +35,7 @@ export async function runView(store: Store, runId: string) {
   const { planJson: _p, optionsJson, ...rest } = run;
   return {
     ...rest,
+    live: await isLive(store, run),
     options: JSON.parse(optionsJson) as Record<string, unknown>,
     counts,
     costUsd,
@@ -50,6 +66,7 @@ export const registerStatus: RegisterCommand = (program, io) => {
               list.push({
                 id: r.id,
                 status: r.status,
+                live: await isLive(store, r),
                 reason: r.reason,
                 planPath: r.planPath,
                 integrationBranch: r.integrationBranch,
@@ -70,7 +87,7 @@ export const registerStatus: RegisterCommand = (program, io) => {
             const landed = tasks.filter((t) => t.status === "landed").length;
             println(
               io.stdout,
-              `${r.id}  ${r.status.padEnd(11)} ${landed}/${tasks.length} landed  ${new Date(r.createdAt).toISOString()}  ${r.planPath ?? ""}`,
+              `${r.id}  ${r.status.padEnd(11)} ${landed}/${tasks.length} landed  ${new Date(r.createdAt).toISOString()}  ${r.planPath ?? ""}${orphanNote(r, await isLive(store, r))}`,
             );
           }
           return;
@@ -83,7 +100,7 @@ export const registerStatus: RegisterCommand = (program, io) => {
         const elapsed = (view.finishedAt ?? Date.now()) - (view.startedAt ?? view.createdAt);
         println(
           io.stdout,
-          `run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ""}  ${duration(elapsed)}  ${usd(view.costUsd)}`,
+          `run ${view.id}: ${view.status}${view.reason ? ` (${view.reason})` : ""}  ${duration(elapsed)}  ${usd(view.costUsd)}${orphanNote(view, view.live)}`,
         );
         println(
           io.stdout,
