@@ -33,6 +33,7 @@ import {
 import type { RunContext } from "./context.js";
 import { EventBus, persistEvents } from "./events.js";
 import { type ExecuteControls, execute } from "./execute.js";
+import { restoreIntegrationBranch } from "./integration-ref.js";
 import { fastForwardInto } from "./into.js";
 import { assertNotLive } from "./liveness.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput } from "./options.js";
@@ -163,6 +164,7 @@ export async function resumeRun(
     }
   }
   await assertNotLive(store, run);
+  await restoreIntegrationBranch(new Git(repo), run);
   const plan = JSON.parse(run.planJson) as Plan;
   const options = normalizeOptions({ ...JSON.parse(run.optionsJson), ...(input.options ?? {}) });
   const presets = resolvePresets(plan, options);

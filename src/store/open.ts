@@ -30,7 +30,11 @@ export async function openStore(location: StoreLocation): Promise<Store> {
 
 /** `<repo>/.orchard/orchard.db`, creating `.orchard/` if needed. */
 export function sqliteStorePath(repoDir: string): string {
-  const dir = join(repoDir, ".orchard");
-  mkdirSync(dir, { recursive: true });
-  return join(dir, "orchard.db");
+  mkdirSync(join(repoDir, ".orchard"), { recursive: true });
+  return sqliteStoreFile(repoDir);
+}
+
+/** Where a repository's embedded store is, whether or not it exists. */
+export function sqliteStoreFile(repoDir: string): string {
+  return join(repoDir, ".orchard", "orchard.db");
 }

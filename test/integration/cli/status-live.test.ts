@@ -1,61 +1,28 @@
 import { hostname } from "node:os";
-import { join } from "node:path";
-import { Writable } from "node:stream";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/io.js";
-import { runCli } from "../../../src/cli/program.js";
-import { EventBus, openRepoStore, startRun } from "../../../src/engine/index.js";
-import { parsePlan } from "../../../src/plan/index.js";
+import { openRepoStore } from "../../../src/engine/index.js";
 import type { WorkerId } from "../../../src/store/types.js";
 import { makeRepo, type TestRepo } from "../../helpers/git-repo.js";
-import { AGENT_FIXTURES } from "../../helpers/orchard.js";
+import { cli, startSlowRun } from "./helpers.js";
 
 const repos: TestRepo[] = [];
 afterEach(async () => {
   for (const r of repos.splice(0)) await r.cleanup();
 });
 
-/** `orchard status …` in-process, with its output captured. */
+/** `orchard status …` in-process; it must succeed. */
 async function status(repo: string, ...args: string[]) {
-  let text = "";
-  const stdout = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  const io: CliIo = {
-    stdout,
-    stderr: new Writable({ write: (_c, _e, d) => d() }),
-    env: {},
-    cwd: repo,
-    exitCode: 0,
-  };
-  const code = await runCli(["status", ...args, "--repo", repo], io);
-  expect(code).toBe(0);
-  return text;
+  const r = await cli(repo, ["status", ...args, "--repo", repo]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
 }
 
 describe("orchard status tells a running run from one whose process is gone", () => {
   it("shows live while a process executes the run, and a resume hint once none does", async () => {
     const repo = await makeRepo();
     repos.push(repo);
-    const plan = parsePlan("### Task 1: Slow\n**Files:**\n- Create: `out-1.txt`\n\nx\n", {
-      source: "plan.md",
-    });
-    const bus = new EventBus();
-    const started = new Promise<void>((resolve) =>
-      bus.on((e) => {
-        if (e.type === "task:started") resolve();
-      }),
-    );
-    const agent = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 30000 out-{task_id}.txt`;
-    const handle = await startRun(
-      { repo: repo.dir, plan, options: { agent: "command", agentCommand: agent, workers: 1 } },
-      { bus },
-    );
-    await started;
+    const handle = await startSlowRun(repo.dir);
     const running = JSON.parse(await status(repo.dir, handle.runId, "--json")) as {
       status: string;
       live: boolean;

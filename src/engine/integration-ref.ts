@@ -1,0 +1,36 @@
+import { OrchardError } from "../errors.js";
+import { type Git, isAncestor, removeStaleRefLocks, tryRevParse, updateRef } from "../git/index.js";
+import type { RunRecord } from "../store/types.js";
+import { headsRef } from "./refs.js";
+
+/**
+ * Before a resumed run spends anything on agents, its integration branch must be where the store
+ * says it is, or no task could land. Deleted (`orchard clean`) while its commit is still in the
+ * repository: made again there. Moved to a commit that does not contain the recorded one (reset,
+ * rewritten): refused, with how to put it back. Ahead of the record is left to the integrator, which
+ * recognizes a landing that a crash kept from being recorded.
+ */
+export async function restoreIntegrationBranch(git: Git, run: RunRecord): Promise<void> {
+  const branch = run.integrationBranch;
+  const ref = headsRef(branch);
+  const expected = run.integrationHead ?? run.baseCommit;
+  const short = expected.slice(0, 12);
+  await removeStaleRefLocks(git, headsRef(`orchard/${run.id}`));
+  const actual = await tryRevParse(git, ref);
+  if (actual === expected) return;
+  if (actual === null) {
+    if ((await tryRevParse(git, `${expected}^{commit}`)) === expected) {
+      await updateRef(git, ref, expected, null);
+      return;
+    }
+    throw new OrchardError(
+      "REPO_INVALID",
+      `run ${run.id} cannot be resumed: its integration branch ${branch} was deleted and its commit ${short} is no longer in the repository; start a new run`,
+    );
+  }
+  if (await isAncestor(git, expected, actual)) return;
+  throw new OrchardError(
+    "REPO_INVALID",
+    `run ${run.id}'s integration branch ${branch} moved outside Orchard: it should be at ${short}, it is at ${actual.slice(0, 12)}. \`git branch -f ${branch} ${expected}\` puts it back; then resume`,
+  );
+}
