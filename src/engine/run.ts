@@ -328,6 +328,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
       ctx.merges.close();
       await Promise.all(ctx.logsClosing);
       await pool.settled();
+      pool.releaseDir();
       await persisting.flush();
       if (input.ownsStore) await store.close();
     }

@@ -1,7 +1,8 @@
+import { existsSync } from "node:fs";
 import { realpath, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Git } from "./git.js";
-import { assertSafePoolDir, DEFAULT_POOL_DIR, isInside } from "./pool-dir.js";
+import { assertSafePoolDir, DEFAULT_POOL_DIR, EXTRA_POOLS, isInside } from "./pool-dir.js";
 import { deleteRefs, listRefs } from "./refs.js";
 import { ensureRepo, worktreeList } from "./repo.js";
 import { pruneWorktrees, removeWorktree } from "./worktree-ops.js";
@@ -19,19 +20,31 @@ export interface CleanResult {
  */
 export async function cleanOrchard(repoDir: string, opts: { dir?: string } = {}): Promise<CleanResult> {
   const top = await ensureRepo(repoDir);
-  return cleanPool(new Git(top), opts.dir ?? join(top, DEFAULT_POOL_DIR));
+  if (opts.dir) return cleanPools(new Git(top), [opts.dir]);
+  const base = join(top, DEFAULT_POOL_DIR);
+  const extra = EXTRA_POOLS.map((n) => `${base}-${n}`).filter(
+    (dir) => existsSync(dir) || existsSync(`${dir}.lock`),
+  );
+  return cleanPools(new Git(top), [base, ...extra]);
 }
 
-export async function cleanPool(git: Git, poolDir: string): Promise<CleanResult> {
-  const poolReal = await realpath(poolDir).catch(() => poolDir);
-  await assertSafePoolDir(git, git.repoDir, poolReal);
+export function cleanPool(git: Git, poolDir: string): Promise<CleanResult> {
+  return cleanPools(git, [poolDir]);
+}
+
+async function cleanPools(git: Git, poolDirs: readonly string[]): Promise<CleanResult> {
   const removedWorktrees: string[] = [];
-  for (const wt of await worktreeList(git)) {
-    if (!isInside(poolReal, wt.path) && !isInside(poolDir, wt.path)) continue;
-    await removeWorktree(git, wt.path).catch(() => undefined);
-    removedWorktrees.push(wt.path);
+  for (const poolDir of poolDirs) {
+    const poolReal = await realpath(poolDir).catch(() => poolDir);
+    await assertSafePoolDir(git, git.repoDir, poolReal);
+    for (const wt of await worktreeList(git)) {
+      if (!isInside(poolReal, wt.path) && !isInside(poolDir, wt.path)) continue;
+      await removeWorktree(git, wt.path).catch(() => undefined);
+      removedWorktrees.push(wt.path);
+    }
+    await rm(poolReal, { recursive: true, force: true });
+    await rm(`${poolDir}.lock`, { force: true });
   }
-  await rm(poolReal, { recursive: true, force: true });
   await pruneWorktrees(git);
 
   // A branch checked out in a remaining worktree (the user inspecting a result) would leave that

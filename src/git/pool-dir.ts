@@ -5,6 +5,8 @@ import type { Git } from "./git.js";
 import { commonGitDir } from "./repo.js";
 
 export const DEFAULT_POOL_DIR = join(".orchard", "worktrees");
+/** Pools beside the default one (`worktrees-2` …), for runs that start while another process runs. */
+export const EXTRA_POOLS = [2, 3, 4, 5, 6, 7, 8, 9];
 
 /**
  * Creates the pool directory and returns its real path (git reports worktree paths resolved). Real paths

@@ -6,7 +6,8 @@ import { type CleanResult, cleanPool } from "./clean.js";
 import { GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { indexCleanKey } from "./index-tree.js";
-import { DEFAULT_POOL_DIR } from "./pool-dir.js";
+import { DEFAULT_POOL_DIR, EXTRA_POOLS } from "./pool-dir.js";
+import { type PoolLockHolder, takePoolLock } from "./pool-lock.js";
 import { recoverPool } from "./pool-recover.js";
 import { type Entry, SlotTable } from "./pool-table.js";
 import { isFullSha } from "./ref-files.js";
@@ -75,8 +76,13 @@ export class WorktreePool {
   /** Commit → its clean key (index-tree.ts), learnt from a slot's index after a full reset there. */
   private readonly cleanKeys = new Map<string, string>();
 
+  /** This process's hold on the pool directory (pool-lock.ts), from init to release. */
+  private lock: { release(): void } | null = null;
+  private readonly dirGiven: boolean;
+
   constructor(opts: WorktreePoolOptions) {
     this.git = opts.git;
+    this.dirGiven = opts.dir !== undefined;
     this.dir = opts.dir ?? join(opts.git.repoDir, DEFAULT_POOL_DIR);
     this.portBase = opts.portBase ?? 20_000;
     this.maxSlots = Math.max(1, opts.maxSlots ?? availableParallelism());
@@ -97,6 +103,7 @@ export class WorktreePool {
    */
   async init(): Promise<void> {
     if (this.initialized) return;
+    this.lock ??= this.leaseDir();
     const layout = await repoLayout(this.git);
     const recovered = await recoverPool(this.git, layout.toplevel, this.dir);
     this.dir = recovered.poolDir;
@@ -189,6 +196,39 @@ export class WorktreePool {
     entry.work = this.resetInBackground(entry, entry.base ?? undefined);
   }
 
+  /**
+   * Takes the pool directory for this process. Another live process's run holds the default one: the
+   * next free one beside it (`worktrees-2` …) serves this run, with slots of its own; a directory that
+   * was asked for by name is this one or none.
+   */
+  private leaseDir(): { release(): void } {
+    const base = this.dir;
+    const candidates = this.dirGiven ? [base] : [base, ...EXTRA_POOLS.map((n) => `${base}-${n}`)];
+    let holder: PoolLockHolder | undefined;
+    for (const dir of candidates) {
+      const lock = takePoolLock(dir);
+      if ("release" in lock) {
+        this.dir = dir;
+        return lock;
+      }
+      holder ??= lock.heldBy;
+    }
+    const others = this.dirGiven ? "" : ` (and so are the ${EXTRA_POOLS.length} beside it)`;
+    throw new GitError({
+      code: "LOCKED",
+      args: [],
+      exitCode: null,
+      stderr: "",
+      message: `the worktree pool ${base} is in use by pid ${holder?.pid} on ${holder?.host}${others}: let that run finish, or stop it, and start this one again`,
+    });
+  }
+
+  /** Gives the pool directory back (after settled(): its slots are clean and marked for the next pool). */
+  releaseDir(): void {
+    this.lock?.release();
+    this.lock = null;
+  }
+
   /** Makes `n` slots (at most maxSlots) free and clean at `base`, creating them if needed. */
   async prewarm(n: number, base: string): Promise<void> {
     this.assertUsable();
@@ -247,7 +287,9 @@ export class WorktreePool {
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error("the worktree pool was destroyed"));
     await this.settled();
     this.table.clear();
-    return cleanPool(this.git, this.dir);
+    const removed = await cleanPool(this.git, this.dir);
+    this.releaseDir();
+    return removed;
   }
 
   // ── claiming ────────────────────────────────────────────────────────────────────────────────────
