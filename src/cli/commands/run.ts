@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { type RunHandle, type RunOptionsInput, resumeRun, startRun } from "../../engine/index.js";
+import { Git } from "../../git/index.js";
 import { loadPlan } from "../../plan/index.js";
 import { println } from "../io.js";
 import { choiceArg, collect, intArg, numberArg } from "../options.js";
@@ -113,6 +114,10 @@ export const registerRun: RegisterCommand = (program, io) => {
     .action(async (planPath: string, flags: RunFlags) => {
       const plan = await loadPlan(resolve(io.cwd, planPath));
       const repo = resolve(io.cwd, flags.repo ?? ".");
+      if (!flags.base) {
+        const note = await uncommittedNote(repo);
+        if (note) println(io.stderr, note);
+      }
       const handle = await startRun({
         repo,
         plan,
@@ -139,6 +144,21 @@ export const registerRun: RegisterCommand = (program, io) => {
     io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map());
   });
 };
+
+/**
+ * A word before a run that starts from HEAD while tracked files in the checkout have changes: the
+ * agents work from commits and will not see them. Read without taking the index lock or refreshing
+ * the index (`--no-optional-locks`): the user's checkout is not Orchard's to write. Silent on error:
+ * the run's own checks say what is wrong with the repository.
+ */
+async function uncommittedNote(repo: string): Promise<string | null> {
+  const status = await new Git(repo)
+    .run(["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"], { cwd: repo })
+    .catch(() => null);
+  const files = status?.stdout.split("\n").filter((line) => line.trim() !== "").length ?? 0;
+  if (files === 0) return null;
+  return `note: ${files === 1 ? "1 tracked file has" : `${files} tracked files have`} uncommitted changes in your checkout; the run starts from HEAD without them (commit them first if the agents should see them, or pass --base)`;
+}
 
 /** Shows a run's progress until it ends; Ctrl-C once stops claiming, twice kills the agents. */
 async function follow(
