@@ -1,7 +1,7 @@
 export { cancelRun, retryTask } from "./control.js";
 export type { EngineEvent, EngineEventType, Listener } from "./events.js";
 export { EventBus } from "./events.js";
-export { liveWorkers } from "./liveness.js";
+export { assertNotLive, liveWorkers } from "./liveness.js";
 export type { RunOptions, RunOptionsInput } from "./options.js";
 export { normalizeOptions, RunOptionsSchema } from "./options.js";
 export { integrationBranch, taskBranch } from "./refs.js";

@@ -8,7 +8,8 @@ import { headsRef } from "./refs.js";
  * says it is, or no task could land. Deleted (`orchard clean`) while its commit is still in the
  * repository: made again there. Moved to a commit that does not contain the recorded one (reset,
  * rewritten): refused, with how to put it back. Ahead of the record is left to the integrator, which
- * recognizes a landing that a crash kept from being recorded.
+ * recognizes a landing that a crash kept from being recorded. Locks a killed git left on the run's
+ * refs are cleared first, here where nothing of the run is running yet: never while it runs.
  */
 export async function restoreIntegrationBranch(git: Git, run: RunRecord): Promise<void> {
   const branch = run.integrationBranch;

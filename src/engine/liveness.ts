@@ -1,15 +1,19 @@
 import { hostname } from "node:os";
 import { OrchardError } from "../errors.js";
+import { processAlive } from "../spawner/index.js";
 import type { RunRecord, Store, WorkerRecord } from "../store/types.js";
 import type { RunOptions } from "./options.js";
 
-/** Refuses to go on with a run that another live worker is executing (resume of a running run). */
-export async function assertNotLive(store: Store, run: RunRecord): Promise<void> {
+/**
+ * Refuses to go on with a run that another live worker is executing (resume of a running run, a clean
+ * under it); `advice` says how to stop it and why.
+ */
+export async function assertNotLive(store: Store, run: RunRecord, advice = "stop it first"): Promise<void> {
   const w = (await liveWorkers(store, run))[0];
   if (w) {
     throw new OrchardError(
       "RUN_BUSY",
-      `run ${run.id} is being executed by pid ${w.pid} on ${w.host}; stop it first`,
+      `run ${run.id} is being executed by pid ${w.pid} on ${w.host}; ${advice}`,
     );
   }
 }
@@ -25,11 +29,5 @@ export async function liveWorkers(store: Store, run: RunRecord): Promise<WorkerR
 
 /** A worker of this machine whose process is gone (crashed, killed): its heartbeat is stale in all but time. */
 function deadHere(w: { host: string; pid: number }): boolean {
-  if (w.host !== hostname()) return false;
-  try {
-    process.kill(w.pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return w.host === hostname() && !processAlive(w.pid);
 }

@@ -12,7 +12,6 @@ import {
   Git,
   MergeTreeServer,
   prefetchIdentity,
-  removeStaleRefLocks,
   resolveBase,
   updateRef,
   WorktreePool,
@@ -130,7 +129,6 @@ export async function startRun(
   };
   await store.createRun(record);
   return launch({
-    // After this run's stale ref locks are cleared (launch), never during it.
     createIntegrationRef: () => updateRef(git, headsRef(branch), baseCommit, null),
     repo,
     git,
@@ -194,7 +192,7 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
 }
 
 interface LaunchInput {
-  /** A new run's integration branch, made once its stale ref locks are cleared; a resumed run has it already. */
+  /** A new run's integration branch; a resumed run has it already (restoreIntegrationBranch). */
   createIntegrationRef?: () => Promise<void>;
   repo: string;
   git: Git;
@@ -216,18 +214,16 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}),
   });
   const poolReady = pool.init();
-  // Locks a killed git left on this run's refs (a resumed run): cleared before anything writes them.
-  const refsUnlocked = removeStaleRefLocks(git, headsRef(`orchard/${runId}`));
   // Looked up now, while nothing waits on it, rather than at the first commit.
   void prefetchIdentity(git);
   const bus = input.deps.bus ?? new EventBus();
   const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
   const runDir = join(repo, ".orchard", "runs", runId);
-  const integrationReady = refsUnlocked.then(() => input.createIntegrationRef?.());
+  const integrationReady = Promise.resolve(input.createIntegrationRef?.());
   // Awaited by the integrator; a failure shows there (and in `done`), not as an unhandled rejection.
   integrationReady.catch(() => undefined);
   mkdirSync(runDir, { recursive: true });
-  await Promise.all([poolReady, refsUnlocked]);
+  await poolReady;
   const persisting = persistEvents(bus, store, runId);
   const killer = new AbortController();
   // Every running attempt listens on it: past 10 workers Node warned of a leak that is not one.

@@ -1,6 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { processAlive } from "../spawner/index.js";
+import { GitError } from "./errors.js";
+import { EXTRA_POOLS } from "./pool-dir.js";
 
 /** Who holds a pool directory. */
 export interface PoolLockHolder {
@@ -51,6 +54,29 @@ export function takePoolLock(poolDir: string): PoolLock {
   }
 }
 
+/**
+ * The pool directory this process may use, taken. Another live process's run holds `base`: the next
+ * free one beside it (`worktrees-2` …) serves this one, with slots of its own; a directory asked for
+ * by name (`named`) is that one or none.
+ */
+export function leasePoolDir(base: string, named: boolean): { dir: string; release(): void } {
+  const candidates = named ? [base] : [base, ...EXTRA_POOLS.map((n) => `${base}-${n}`)];
+  let holder: PoolLockHolder | undefined;
+  for (const dir of candidates) {
+    const lock = takePoolLock(dir);
+    if ("release" in lock) return { dir, release: lock.release };
+    holder ??= lock.heldBy;
+  }
+  const others = named ? "" : ` (and so are the ${EXTRA_POOLS.length} beside it)`;
+  throw new GitError({
+    code: "LOCKED",
+    args: [],
+    exitCode: null,
+    stderr: "",
+    message: `the worktree pool ${base} is in use by pid ${holder?.pid} on ${holder?.host}${others}: let that run finish, or stop it, and start this one again`,
+  });
+}
+
 function releaseLock(path: string): void {
   const count = held.get(path) ?? 0;
   if (count > 1) {
@@ -79,14 +105,5 @@ function ageMs(path: string): number {
     return Date.now() - statSync(path).mtimeMs;
   } catch {
     return Number.POSITIVE_INFINITY;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }

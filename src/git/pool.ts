@@ -6,8 +6,8 @@ import { type CleanResult, cleanPool } from "./clean.js";
 import { GitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { indexCleanKey } from "./index-tree.js";
-import { DEFAULT_POOL_DIR, EXTRA_POOLS } from "./pool-dir.js";
-import { type PoolLockHolder, takePoolLock } from "./pool-lock.js";
+import { DEFAULT_POOL_DIR } from "./pool-dir.js";
+import { leasePoolDir } from "./pool-lock.js";
 import { recoverPool } from "./pool-recover.js";
 import { type Entry, SlotTable } from "./pool-table.js";
 import { isFullSha } from "./ref-files.js";
@@ -103,7 +103,11 @@ export class WorktreePool {
    */
   async init(): Promise<void> {
     if (this.initialized) return;
-    this.lock ??= this.leaseDir();
+    if (!this.lock) {
+      const leased = leasePoolDir(this.dir, this.dirGiven);
+      this.dir = leased.dir;
+      this.lock = leased;
+    }
     const layout = await repoLayout(this.git);
     const recovered = await recoverPool(this.git, layout.toplevel, this.dir);
     this.dir = recovered.poolDir;
@@ -194,33 +198,6 @@ export class WorktreePool {
       return;
     }
     entry.work = this.resetInBackground(entry, entry.base ?? undefined);
-  }
-
-  /**
-   * Takes the pool directory for this process. Another live process's run holds the default one: the
-   * next free one beside it (`worktrees-2` …) serves this run, with slots of its own; a directory that
-   * was asked for by name is this one or none.
-   */
-  private leaseDir(): { release(): void } {
-    const base = this.dir;
-    const candidates = this.dirGiven ? [base] : [base, ...EXTRA_POOLS.map((n) => `${base}-${n}`)];
-    let holder: PoolLockHolder | undefined;
-    for (const dir of candidates) {
-      const lock = takePoolLock(dir);
-      if ("release" in lock) {
-        this.dir = dir;
-        return lock;
-      }
-      holder ??= lock.heldBy;
-    }
-    const others = this.dirGiven ? "" : ` (and so are the ${EXTRA_POOLS.length} beside it)`;
-    throw new GitError({
-      code: "LOCKED",
-      args: [],
-      exitCode: null,
-      stderr: "",
-      message: `the worktree pool ${base} is in use by pid ${holder?.pid} on ${holder?.host}${others}: let that run finish, or stop it, and start this one again`,
-    });
   }
 
   /** Gives the pool directory back (after settled(): its slots are clean and marked for the next pool). */

@@ -3,9 +3,9 @@
  * processes, so that no fork copies the engine's memory map or blocks its event loop.
  */
 
-export { groupAlive, killGroup } from "./kill.js";
+export { findPython } from "./find-python.js";
+export { groupAlive, killGroup, processAlive } from "./kill.js";
 export {
-  findPython,
   Spawner,
   type SpawnerKind,
   type SpawnOptions,

@@ -28,3 +28,13 @@ export function groupAlive(pgid: number): boolean {
     return false;
   }
 }
+
+/** Whether a process of this machine is running (signal 0 checks without signalling; EPERM: it is). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}

@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
-import type { Socket } from "node:net";
-import { delimiter, join } from "node:path";
+import { chooseSpawners } from "./find-python.js";
 import { killGroup } from "./kill.js";
-import { PYTHON_SPAWNER_SOURCE } from "./python-source.js";
 import { RemoteChild } from "./remote-child.js";
-import { SPAWNER_SOURCE } from "./source.js";
+import { nodeServer, pythonServer, type Server, type ServerMessage, type SpawnerKind } from "./servers.js";
+
+export type { SpawnerKind } from "./servers.js";
 
 /** What one buffered run did; the same shape whether it succeeded, failed or was killed. */
 export interface SpawnResult {
@@ -33,14 +31,6 @@ export interface StartOptions {
   openStdin?: boolean;
 }
 
-type ServerMessage =
-  | { id: number; type: "pid"; pid: number }
-  | { id: number; type: "done"; result: SpawnResult }
-  | { id: number; type: "spawn"; pid: number; at: number }
-  | { id: number; type: "data"; stream: "stdout" | "stderr"; chunk: Uint8Array }
-  | { id: number; type: "error"; code?: string; message: string }
-  | { id: number; type: "exit" | "close"; code: number | null; signal: NodeJS.Signals | null };
-
 type Job =
   | {
       kind: "run";
@@ -53,26 +43,6 @@ type Job =
     }
   | { kind: "start"; server: Server; child: RemoteChild; unconfirmed?: object[] };
 
-/** Which spawner processes start children: `python` falls back to `node` where no python3 works. */
-export type SpawnerKind = "python" | "node";
-
-/** A spawner process as the pool talks to it, whichever runtime it is. */
-interface Server {
-  readonly kind: SpawnerKind;
-  readonly process: ChildProcess;
-  /** It answered (Python: its first message); until then it may turn out not to work at all. */
-  confirmed: boolean;
-  send(message: object): void;
-  ref(): void;
-  unref(): void;
-}
-
-/**
- * `process.hrtime` minus `performance.now()`, in ms: hrtime reads CLOCK_MONOTONIC, as Python's
- * `time.monotonic` does, so a Python spawner's moment converts to this process's `performance.now()`.
- */
-const hrtimeOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
-
 /**
  * Starts Orchard's child processes (git, agents, verification commands) from small spawner processes.
  * A fork copies the page tables of the process that forks, so its cost grows with that process's
@@ -81,7 +51,7 @@ const hrtimeOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now()
  * cost ~10 ms of its event loop. A spawner beside it forks for a fraction of that, and the engine never
  * blocks on a fork at all. The spawners are Python processes on Linux where a python3 works
  * (python-source.ts: CPython starts children with vfork, a third of Node's CPU per child), else Node
- * processes (source.ts); defaultKind decides.
+ * processes (source.ts); chooseSpawners (find-python.ts) decides.
  */
 export class Spawner {
   private readonly servers: Server[] = [];
@@ -92,12 +62,16 @@ export class Spawner {
   /** Process groups still running, killed if Orchard exits before they end. */
   readonly liveGroups = new Set<number>();
   private kind: SpawnerKind;
+  /** The python3 the Python spawners run, looked up once. */
+  private readonly interpreter: string;
 
   constructor(
     private readonly size = 2,
-    kind: SpawnerKind = defaultKind(),
+    kind?: SpawnerKind,
   ) {
-    this.kind = kind;
+    const chosen = chooseSpawners(kind);
+    this.kind = chosen.kind;
+    this.interpreter = chosen.interpreter;
   }
 
   /** The runtime of the spawner processes started from now on. */
@@ -201,7 +175,10 @@ export class Spawner {
   private pick(): Server {
     if (this.servers.length < this.size) {
       this.installExitHook();
-      const server = this.kind === "python" ? this.python() : this.node();
+      const onMessage = (from: Server, m: ServerMessage | { type: "ready" }) => this.onMessage(from, m);
+      const server =
+        this.kind === "python" ? pythonServer(this.interpreter, onMessage) : nodeServer(onMessage);
+      this.watch(server);
       this.servers.push(server);
       // Referenced while it has work (add, remove): a new one joins the others' state.
       if (this.jobs.size > 0) server.ref();
@@ -210,71 +187,6 @@ export class Spawner {
     }
     const server = this.servers[this.turn % this.servers.length]!;
     this.turn++;
-    return server;
-  }
-
-  private node(): Server {
-    const proc = spawn(process.execPath, ["-e", SPAWNER_SOURCE], {
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
-      serialization: "advanced",
-      // A spawner must not inherit flags meant for Orchard (inspectors, loaders, heap limits).
-      env: { ...process.env, NODE_OPTIONS: "" },
-    });
-    const server: Server = {
-      kind: "node",
-      process: proc,
-      confirmed: true,
-      send: (message) => {
-        if (proc.connected) proc.send(message);
-      },
-      ref: () => {
-        proc.ref();
-        proc.channel?.ref();
-      },
-      unref: () => {
-        proc.unref();
-        proc.channel?.unref();
-      },
-    };
-    proc.on("message", (m: ServerMessage) => this.onMessage(server, m));
-    this.watch(server);
-    return server;
-  }
-
-  private python(): Server {
-    // -I: no PYTHON* variables, no user site; -S: no site-packages at all: only the standard library.
-    const proc = spawn(findPython(process.env) ?? "python3", ["-I", "-S", "-c", PYTHON_SPAWNER_SOURCE], {
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    const server: Server = {
-      kind: "python",
-      process: proc,
-      confirmed: false,
-      send: (message) => {
-        if (proc.stdin?.writable) proc.stdin.write(`${JSON.stringify(message)}\n`);
-      },
-      ref: () => {
-        proc.ref();
-        (proc.stdin as Socket | null)?.ref();
-        (proc.stdout as Socket | null)?.ref();
-      },
-      unref: () => {
-        proc.unref();
-        (proc.stdin as Socket | null)?.unref();
-        (proc.stdout as Socket | null)?.unref();
-      },
-    };
-    // Gone before Orchard wrote everything: the exit below says so.
-    proc.stdin?.on("error", () => {});
-    let partial = "";
-    // Its lines are JSON with every non-ASCII character escaped: any chunk boundary is a character's.
-    proc.stdout?.setEncoding("latin1");
-    proc.stdout?.on("data", (chunk: string) => {
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop()!;
-      for (const line of lines) this.onMessage(server, fromPython(JSON.parse(line) as PythonMessage));
-    });
-    this.watch(server);
     return server;
   }
 
@@ -337,77 +249,6 @@ export class Spawner {
       }
     }
   }
-}
-
-/**
- * Python where it is known to be worth it: Linux, where CPython spawns with vfork, and an interpreter
- * that starts without a shim. `ORCHARD_SPAWN=node` or `=python` chooses (`=inline` spawns from
- * Orchard's own process: git/spawn.ts, run-process.ts).
- */
-function defaultKind(): SpawnerKind {
-  const asked = process.env.ORCHARD_SPAWN;
-  if (asked === "node" || asked === "python") return asked;
-  return process.platform === "linux" && findPython(process.env) !== null ? "python" : "node";
-}
-
-const SYSTEM_PYTHONS = ["/usr/bin/python3", "/usr/local/bin/python3"];
-
-/**
- * The python3 a Python spawner runs: `ORCHARD_PYTHON`, else the system's, else the first on the PATH
- * unless that is a script — a version manager's shim (pyenv, asdf) is a shell script that costs a
- * quarter of a second to start the interpreter, more than Node's spawner costs to start, on every
- * `orchard` command. The spawner needs nothing but the standard library of any python3 from 3.7 on.
- * Null when there is none worth using.
- */
-export function findPython(env: NodeJS.ProcessEnv, systemPythons = SYSTEM_PYTHONS): string | null {
-  if (env.ORCHARD_PYTHON) return env.ORCHARD_PYTHON;
-  for (const candidate of systemPythons) if (executable(candidate)) return candidate;
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, "python3");
-    if (!executable(candidate)) continue;
-    return startsWithShebang(candidate) ? null : candidate;
-  }
-  return null;
-}
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function startsWithShebang(path: string): boolean {
-  const head = Buffer.alloc(2);
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    return readSync(fd, head, 0, 2, 0) === 2 && head.toString("latin1") === "#!";
-  } catch {
-    return true;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-type PythonMessage =
-  | ServerMessage
-  | { type: "ready" }
-  | { id: number; type: "spawn"; pid: number; mono: number }
-  | { id: number; type: "data"; stream: "stdout" | "stderr"; b64: string };
-
-/** A Python spawner's message in the Node spawner's terms: bytes as bytes, times on Node's clock. */
-function fromPython(m: PythonMessage): ServerMessage | { type: "ready" } {
-  if (m.type === "spawn" && "mono" in m) {
-    return { id: m.id, type: "spawn", pid: m.pid, at: m.mono - hrtimeOffsetMs + performance.timeOrigin };
-  }
-  if (m.type === "data" && "b64" in m) {
-    return { id: m.id, type: "data", stream: m.stream, chunk: Buffer.from(m.b64, "base64") };
-  }
-  return m as ServerMessage | { type: "ready" };
 }
 
 let shared: Spawner | undefined;

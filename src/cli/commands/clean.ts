@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { liveWorkers, openRepoStore } from "../../engine/index.js";
-import { OrchardError } from "../../errors.js";
+import { assertNotLive, openRepoStore } from "../../engine/index.js";
 import { cleanOrchard, ensureRepo } from "../../git/index.js";
 import { sqliteStoreFile } from "../../store/index.js";
 import { println } from "../io.js";
@@ -19,11 +18,10 @@ async function assertNoLiveRun(repo: string): Promise<void> {
   try {
     for (const run of await store.listRuns()) {
       if (run.status !== "running") continue;
-      const worker = (await liveWorkers(store, run))[0];
-      if (!worker) continue;
-      throw new OrchardError(
-        "RUN_BUSY",
-        `run ${run.id} is being executed by pid ${worker.pid} on ${worker.host}: its agents work in the worktrees \`orchard clean\` removes. Stop it first (Ctrl-C in its terminal, or \`orchard cancel ${run.id}\`), then clean`,
+      await assertNotLive(
+        store,
+        run,
+        `its agents work in the worktrees \`orchard clean\` removes. Stop it first (Ctrl-C in its terminal, or \`orchard cancel ${run.id}\`), then clean`,
       );
     }
   } finally {

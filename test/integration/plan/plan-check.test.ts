@@ -1,37 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/io.js";
-import { runCli } from "../../../src/cli/program.js";
+import { cli } from "../cli/helpers.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const SEED = "../shared/plans/seed";
 const dir = mkdtempSync(join(tmpdir(), "orchard-plan-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function sink() {
-  let text = "";
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 /** Runs the CLI in-process with captured output, from the repository root. */
-async function check(...args: string[]) {
-  const out = sink();
-  const err = sink();
-  const io: CliIo = { stdout: out.stream, stderr: err.stream, env: {}, cwd: REPO, exitCode: 0 };
-  const code = await runCli(["plan", "check", ...args], io);
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const check = (...args: string[]) => cli(REPO, ["plan", "check", ...args]);
 
 const DUPLICATE = "# Dup\n\n## Batch 1: A\n\n### Task 1.1: a\n\ndo a\n\n### Task 1.1: again\n\ndo b\n";
 
