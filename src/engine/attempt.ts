@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildPrompt, runAgent, slotEnv } from "../agent/index.js";
 import type { AgentRunResult } from "../agent/types.js";
-import { commitAll, type Slot } from "../git/index.js";
+import { commitAll, type Slot, setRef } from "../git/index.js";
 import type { AttemptOutcome, AttemptTimings, Claim } from "../store/types.js";
 import type { RunContext } from "./context.js";
-import { taskBranch } from "./refs.js";
+import { headsRef, taskBranch } from "./refs.js";
 import { verify } from "./verifier.js";
 
 export interface AttemptHooks {
@@ -222,6 +222,9 @@ export async function runAttempt(
       ));
     }
     if (lostLease) return void (await fail("lease lost: another worker took the task over"));
+    // The task branch holds the result, as the integrator's merge and the user read it: an agent that
+    // left it (a branch of its own, a detached HEAD) and committed there moved HEAD, not the branch.
+    if (committed.changed && committed.commit) await setRef(ctx.git, headsRef(slot.branch), committed.commit);
     if (committed.onSince && committed.commit) ctx.committedOnBase.set(taskId, committed.commit);
     const accepted = await finish({
       kind: "succeeded",

@@ -39,6 +39,7 @@ export {
   resolveBase,
   resolveCommit,
   revParse,
+  setRef,
   tryRevParse,
   updateRef,
 } from "./refs.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { GitError, isGitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { parseRefList, type RefEntry } from "./parse/refs.js";
-import { headFromGitDir, linkedGitDir, writeOwnRef } from "./ref-files.js";
+import { headFromGitDir, linkedGitDir, refFilesWritable, refValue, writeOwnRef } from "./ref-files.js";
 import { repoLayout } from "./repo.js";
 
 const ZERO_SHA = "0000000000000000000000000000000000000000";
@@ -87,6 +87,17 @@ export async function updateRef(
   const args = ["update-ref", ...(message ? ["-m", message] : []), ref, newSha];
   if (expectedOld !== undefined) args.push(expectedOld ?? ZERO_SHA);
   await runRefUpdate(git, args);
+}
+
+/**
+ * Points `ref` at `sha` unless it points there already, whatever it held before; read in-process where
+ * refs are plain files, so that the usual case (it does) starts no git process.
+ */
+export async function setRef(git: Git, ref: string, sha: string): Promise<void> {
+  const { commonDir } = await repoLayout(git);
+  const known = refFilesWritable(commonDir) ? refValue(commonDir, ref) : undefined;
+  const now = known === undefined ? await tryRevParse(git, ref) : known;
+  if (now !== sha) await updateRef(git, ref, sha, now);
 }
 
 /** `writeOwnRef`, retrying a held lock as git commands are retried. */

@@ -140,6 +140,34 @@ describe("engine", () => {
     expect(byId["1.2"]?.reason).toMatch(/verification failed: `grep -q never-there b.txt`/);
   });
 
+  it("keeps the task branch on the result when the agent leaves it for a branch of its own or a detached HEAD", async () => {
+    const r = await repo();
+    const task = (id: string) => `### Task ${id}: T${id}\n**Files:**\n- Create: \`f-${id}.txt\`\n\nx\n\n`;
+    const plan = `## Batch 1: B\n\n${task("1.1")}${task("1.2")}${task("1.3")}`;
+    // 1.1 commits on a branch of its own, 1.2 on a detached HEAD, 1.3 leaves its change on a detached
+    // HEAD for Orchard to commit there.
+    const agent = [
+      `case $ORCHARD_TASK_ID in 1.1) git checkout -q -b agent-own;; *) git checkout -q --detach;; esac`,
+      `echo x > f-$ORCHARD_TASK_ID.txt`,
+      `{ test $ORCHARD_TASK_ID = 1.3 || { git add -A && git commit -qm agent; }; }`,
+    ].join(" && ");
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: `sh -c '${agent}'`,
+      workers: 3,
+      maxAttempts: 1,
+    });
+    expect(result.status).toBe("succeeded");
+    for (const id of ["1.1", "1.2", "1.3"]) {
+      const t = result.tasks.find((x) => x.taskId === id)!;
+      expect(t.resultCommit).toMatch(/^[0-9a-f]{40}$/);
+      const branch = (await r.git(["rev-parse", `refs/heads/orchard/${result.runId}/tasks/${id}`])).trim();
+      expect(branch).toBe(t.resultCommit);
+      expect(await showFile(r.dir, branch, `f-${id}.txt`)).toBe("x\n");
+    }
+    expect(await landedTaskIds(r.dir, result.integrationBranch)).toEqual(["1.1", "1.2", "1.3"]);
+  });
+
   it("gives each slot its environment and never runs in the user's checkout", async () => {
     const r = await repo();
     await r.write("uncommitted.txt", "mine\n");
