@@ -1,6 +1,14 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { type RunHandle, type RunOptionsInput, resumeRun, startRun } from "../../engine/index.js";
+import {
+  loadRun,
+  openRepoStore,
+  type RunHandle,
+  type RunOptionsInput,
+  resumeRun,
+  startRun,
+} from "../../engine/index.js";
 import { Git } from "../../git/index.js";
 import { loadPlan } from "../../plan/index.js";
 import { println } from "../io.js";
@@ -140,10 +148,32 @@ export const registerRun: RegisterCommand = (program, io) => {
     ),
   ).action(async (runId: string, flags: RunFlags) => {
     const repo = resolve(io.cwd, flags.repo ?? ".");
+    const note = await planChangedNote(repo, runId);
+    if (note) println(io.stderr, note);
     const handle = await resumeRun({ repo, runId, options: toOptions(flags) });
     io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map());
   });
 };
+
+/**
+ * A word before a resume whose plan file no longer says what the run recorded: a resume runs the plan
+ * as it was when the run started (the store keeps it), not the edited file, which a user who fixed a
+ * task's text and resumed would otherwise not know. Silent when the file is gone or anything fails:
+ * the resume itself says what is wrong.
+ */
+async function planChangedNote(repo: string, runId: string): Promise<string | null> {
+  try {
+    const store = await openRepoStore(repo);
+    const run = await loadRun(store, runId).finally(() => store.close());
+    if (!run.planPath || !existsSync(run.planPath)) return null;
+    // A file that no longer parses has changed too.
+    const now = await loadPlan(run.planPath).then(JSON.stringify, () => null);
+    if (now === run.planJson) return null;
+    return `note: ${run.planPath} has changed since run ${run.id} started; resume runs the plan as it was then (start a new run with \`orchard run\` for the changed plan)`;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * A word before a run that starts from HEAD while tracked files in the checkout have changes: the
