@@ -388,6 +388,39 @@ x
     ]);
     expect(await landedTaskIds(r.dir, result.integrationBranch)).toEqual(["2.1"]);
   });
+
+  it("refuses a batch range that selects no batch, before anything is recorded", async () => {
+    const r = await repo();
+    const plan = parsePlan(
+      "## Batch 1: One\n### Task 1.1: A\n**Files:**\n- Create: `a.txt`\n\nx\n\n## Batch 2: Two\n### Task 2.1: B\n**Files:**\n- Create: `b.txt`\n\nx\n",
+      { source: "plan.md" },
+    );
+    const store = await openRepoStore(r.dir);
+    try {
+      const start = (startBatch?: number, endBatch?: number) =>
+        startRun(
+          {
+            repo: r.dir,
+            plan,
+            options: {
+              agent: "command",
+              agentCommand: "true",
+              ...(startBatch === undefined ? {} : { startBatch }),
+              ...(endBatch === undefined ? {} : { endBatch }),
+            },
+          },
+          { store },
+        );
+      await expect(start(3)).rejects.toThrow(
+        "--start-batch 3 selects no batch of the plan: its batches are numbered 1 to 2",
+      );
+      await expect(start(2, 1)).rejects.toThrow("--start-batch 2 is after --end-batch 1");
+      expect(await store.listRuns()).toEqual([]);
+      expect((await r.git(["for-each-ref", "refs/heads/orchard/"])).trim()).toBe("");
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe("--into", () => {
