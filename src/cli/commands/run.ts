@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import {
   loadRun,
@@ -9,7 +9,7 @@ import {
   resumeRun,
   startRun,
 } from "../../engine/index.js";
-import { Git } from "../../git/index.js";
+import { ensureRepo, Git } from "../../git/index.js";
 import { loadPlan } from "../../plan/index.js";
 import { println } from "../io.js";
 import { choiceArg, collect, intArg, numberArg } from "../options.js";
@@ -122,10 +122,11 @@ export const registerRun: RegisterCommand = (program, io) => {
     .action(async (planPath: string, flags: RunFlags) => {
       const plan = await loadPlan(resolve(io.cwd, planPath));
       const repo = resolve(io.cwd, flags.repo ?? ".");
-      if (!flags.base) {
-        const note = await uncommittedNote(repo);
-        if (note) println(io.stderr, note);
-      }
+      const notes = await Promise.all([
+        flags.base ? null : uncommittedNote(repo),
+        submoduleNote(repo, flags.base ?? "HEAD"),
+      ]);
+      for (const note of notes) if (note) println(io.stderr, note);
       const handle = await startRun({
         repo,
         plan,
@@ -173,6 +174,30 @@ async function planChangedNote(repo: string, runId: string): Promise<string | nu
   } catch {
     return null;
   }
+}
+
+/**
+ * A word before a run on a repository with submodules: Orchard's worktrees do not check them out, so an
+ * agent sees their directories empty, and what it changed inside one is not part of the task's commit.
+ * No git process unless the checkout has a `.gitmodules`; then the commit the run starts from is read.
+ * Silent on error: the run's own checks say what is wrong with the repository.
+ */
+async function submoduleNote(repo: string, base: string): Promise<string | null> {
+  const top = await ensureRepo(repo).catch(() => null);
+  if (!top || !existsSync(join(top, ".gitmodules"))) return null;
+  const found = await new Git(top)
+    .run(["config", "--blob", `${base}:.gitmodules`, "--get-regexp", "^submodule\\..*\\.path$"], {
+      cwd: top,
+      readOnly: true,
+    })
+    .catch(() => null);
+  const paths = (found?.stdout ?? "")
+    .split("\n")
+    .map((line) => line.slice(line.indexOf(" ") + 1).trim())
+    .filter((path) => path !== "");
+  if (paths.length === 0) return null;
+  const named = paths.length > 3 ? `${paths.slice(0, 3).join(", ")} …` : paths.join(", ");
+  return `note: this repository has submodules (${named}); Orchard's worktrees do not check them out, so the agents see those directories empty and changes inside them are not committed`;
 }
 
 /**

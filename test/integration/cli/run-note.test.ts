@@ -33,3 +33,27 @@ describe("orchard run on a checkout with uncommitted changes", () => {
     expect(statSync(join(repo.dir, ".git", "index")).mtimeMs).toBe(index);
   });
 });
+
+describe("orchard run on a repository with submodules", () => {
+  it("says the worktrees do not check them out, naming them; quiet on a repository without any", async () => {
+    const lib = await makeRepo({ files: { "lib.txt": "lib\n" } });
+    const app = await makeRepo();
+    repos.push(lib, app);
+    await app.write("plan.md", PLAN);
+    const plain = await cli(app.dir, ["run", "plan.md", ...AGENT]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).not.toMatch(/submodule/);
+
+    await app.git(["-c", "protocol.file.allow=always", "submodule", "add", "-q", lib.dir, "vendor/lib"]);
+    await app.git(["commit", "-q", "-m", "a submodule"]);
+    const withSub = await cli(app.dir, ["run", "plan.md", ...AGENT]);
+    expect(withSub.code, withSub.stderr).toBe(0);
+    expect(withSub.stderr).toContain(
+      "note: this repository has submodules (vendor/lib); Orchard's worktrees do not check them out",
+    );
+    // The commit the run starts from decides: one from before the submodule has none.
+    const before = await cli(app.dir, ["run", "plan.md", ...AGENT, "--base", "HEAD~1"]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stderr).not.toMatch(/submodule/);
+  });
+});
