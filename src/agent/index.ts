@@ -1,5 +1,6 @@
 /** The agent module: presets, prompts, and running agent processes in their own process groups. */
 export { judge, type Verdict } from "./judge.js";
+export { assertAgentsInstalled } from "./preflight.js";
 export {
   type AgentInstallation,
   aiderPreset,

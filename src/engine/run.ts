@@ -3,7 +3,7 @@ import { setMaxListeners } from "node:events";
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { getPreset } from "../agent/index.js";
+import { assertAgentsInstalled, getPreset } from "../agent/index.js";
 import type { AgentPreset } from "../agent/types.js";
 import { OrchardError, usageError } from "../errors.js";
 import {
@@ -84,6 +84,8 @@ export async function startRun(
   const options = normalizeOptions(input.options ?? {});
   assertBatchRange(input.plan, options);
   const presets = resolvePresets(input.plan, options);
+  const presatisfied = presatisfiedTasks(input.plan, options);
+  await assertAgentsInstalled(input.plan.tasks.filter((t) => !presatisfied.has(t.id)).map(presets));
   // Each git process costs milliseconds on the way to the first agent: what can overlap, does.
   const baseName = input.base ?? "HEAD";
   const [repo, baseCommit] = await Promise.all([
@@ -100,7 +102,6 @@ export async function startRun(
   const store = deps.store ?? (await openRepoStore(repo));
   const runId = newRunId();
   const branch = integrationBranch(runId);
-  const presatisfied = presatisfiedTasks(input.plan, options);
   const record: NewRun = {
     id: runId,
     repo,
@@ -163,10 +164,17 @@ export async function resumeRun(
     }
   }
   await assertNotLive(store, run);
-  await restoreIntegrationBranch(new Git(repo), run);
   const plan = JSON.parse(run.planJson) as Plan;
   const options = normalizeOptions({ ...JSON.parse(run.optionsJson), ...(input.options ?? {}) });
   const presets = resolvePresets(plan, options);
+  const open = new Set(
+    (await store.listTasks(run.id)).filter((t) => !isFinalTask(t.status)).map((t) => t.taskId),
+  );
+  await assertAgentsInstalled(plan.tasks.filter((t) => open.has(t.id)).map(presets)).catch(async (err) => {
+    if (!deps.store) await store.close();
+    throw err;
+  });
+  await restoreIntegrationBranch(new Git(repo), run);
   await store.requeueInterrupted(run.id);
   return launch({
     repo,

@@ -5,6 +5,7 @@ import { cancelRun, EventBus, openRepoStore, startRun } from "../../src/engine/i
 import { parsePlan } from "../../src/plan/index.js";
 import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
 import { AGENT_FIXTURES, landedTaskIds, orchard, runPlan, showFile } from "../helpers/orchard.js";
+import { cli } from "../integration/cli/helpers.js";
 
 const repos: TestRepo[] = [];
 afterEach(async () => {
@@ -347,6 +348,48 @@ Create \`scripted.txt\` with content: "from the scripted agent"
     const plan = "### Task 1: T\n**Agent:** nobody\n**Files:**\n- Create: `a.txt`\n\nx\n";
     await expect(runPlan(r.dir, plan)).rejects.toThrow(/nobody/);
     expect((await r.git(["for-each-ref", "refs/heads/orchard/"])).trim()).toBe("");
+  });
+
+  it("refuses an agent whose program is not installed before anything is recorded, on start and on resume", async () => {
+    const r = await repo();
+    const plan =
+      "### Task 1: T\n**Files:**\n- Create: `a.txt`\n\nx\n\n### Task 2: U\n**Files:**\n- Create: `b.txt`\n\nx\n";
+    await expect(
+      runPlan(r.dir, plan, { agent: "command", agentCommand: "orchard-missing-agent-zz {prompt_file}" }),
+    ).rejects.toThrow("the agent program `orchard-missing-agent-zz` was not found on PATH");
+    const saved = process.env.ORCHARD_CODEX_BIN;
+    process.env.ORCHARD_CODEX_BIN = join(r.dir, "no-codex-here");
+    try {
+      await expect(runPlan(r.dir, plan, { agent: "codex" })).rejects.toThrow(
+        `the codex agent's CLI is not installed: ORCHARD_CODEX_BIN points at \`${join(r.dir, "no-codex-here")}\``,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.ORCHARD_CODEX_BIN;
+      else process.env.ORCHARD_CODEX_BIN = saved;
+    }
+    expect((await r.git(["for-each-ref", "refs/heads/orchard/"])).trim()).toBe("");
+    const store = await openRepoStore(r.dir);
+    try {
+      expect(await store.listRuns()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+
+    // Task 2 fails; resumed with an agent that is not installed, the run is refused and stays as it was.
+    const { result } = await runPlan(r.dir, plan, {
+      agent: "command",
+      agentCommand: `sh -c 'test "$ORCHARD_TASK_ID" = 2 || echo x > a.txt'`,
+      maxAttempts: 1,
+    });
+    expect(result.status).toBe("failed");
+    const before = await cli(r.dir, ["status", result.runId, "--json"]);
+    await cli(r.dir, ["retry", result.runId, "2"]);
+    const queued = await cli(r.dir, ["status", result.runId, "--json"]);
+    expect(queued.stdout).not.toBe(before.stdout);
+    const resumed = await cli(r.dir, ["resume", result.runId, "--agent-command", "orchard-missing-agent-zz"]);
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain("the agent program `orchard-missing-agent-zz` was not found on PATH");
+    expect((await cli(r.dir, ["status", result.runId, "--json"])).stdout).toBe(queued.stdout);
   });
 
   it("--start-batch/--end-batch run only the chosen batches; the others count as done", async () => {
