@@ -121,6 +121,24 @@ export async function runAttempt(
     writeFileSync(taskFile, JSON.stringify(task));
     void store.updateAttempt(claim, { slotId: slot.id, logPath }).catch(() => {});
 
+    if (ctx.options.setup) {
+      const setup = await verify([ctx.options.setup], {
+        cwd: slot.dir,
+        env,
+        timeoutMs: ctx.options.verifyTimeoutS * 1000,
+        logPath: join(attemptDir, "setup.log"),
+        signal: killed.signal,
+      });
+      timings.setupMs = setup.durationMs;
+      groupLeft ||= setup.groupLeft;
+      if (!setup.ok) {
+        if (lostLease) return void (await fail("lease lost: another worker took the task over"));
+        // Killed by cancel or shutdown, like an agent: the attempt does not count against the task.
+        if (killed.signal.aborted) return void (await fail("interrupted", { freeRetry: true }));
+        return void (await fail(`setup failed: \`${setup.failure!.command}\` ${setup.failure!.reason}`));
+      }
+    }
+
     const preset = ctx.resolvePreset(task);
     const result: AgentRunResult = await runAgent(
       preset,

@@ -17,6 +17,11 @@ export const RunOptionsSchema = z.object({
   timeoutS: z.number().positive().default(1800),
   idleTimeoutS: z.number().positive().default(300),
   verifyTimeoutS: z.number().positive().default(600),
+  /**
+   * A shell line run in each slot after its hand-off and before the agent (`npm install`, a build):
+   * ignored files it makes stay warm in the slot for the next task. A failure fails the attempt.
+   */
+  setup: z.string().trim().min(1).optional(),
   onConflict: z.enum(["retry", "fail"]).default("retry"),
   maxConflictRetries: z.number().int().min(0).max(10).default(2),
   /** Tasks of one batch that declare the same file do not run at the same time. */

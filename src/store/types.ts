@@ -45,6 +45,8 @@ export interface AgentUsage {
 export interface AttemptTimings {
   claimMs?: number;
   handoffMs?: number;
+  /** The run's setup command in the slot, before the agent. */
+  setupMs?: number;
   spawnMs?: number;
   agentMs?: number;
   verifyMs?: number;

@@ -169,6 +169,59 @@ describe("engine", () => {
     expect(await landedTaskIds(r.dir, result.integrationBranch)).toEqual(["1.1", "1.2", "1.3"]);
   });
 
+  it("runs the setup command in each slot before its agent; what it leaves ignored stays warm for the next task", async () => {
+    const r = await repo();
+    const task = (id: string) => `### Task ${id}: T${id}\n**Files:**\n- Create: \`out-${id}.txt\`\n\nx\n\n`;
+    const setup =
+      'if test -f node_modules/ready; then echo "warm $ORCHARD_TASK_ID" >> node_modules/log; else mkdir -p node_modules && touch node_modules/ready && echo "cold $ORCHARD_TASK_ID" >> node_modules/log; fi';
+    const { result } = await runPlan(r.dir, `## Batch 1: B\n\n${task("1.1")}${task("1.2")}`, {
+      agent: "command",
+      agentCommand: "sh -c 'test -f node_modules/ready && echo x > out-$ORCHARD_TASK_ID.txt'",
+      workers: 1,
+      slots: 1,
+      setup,
+    });
+    expect(result.status).toBe("succeeded");
+    expect(await landedTaskIds(r.dir, result.integrationBranch)).toEqual(["1.1", "1.2"]);
+    const slot = join(r.dir, ".orchard", "worktrees", "wt-1");
+    expect(await readFile(join(slot, "node_modules", "log"), "utf8")).toBe("cold 1.1\nwarm 1.2\n");
+    // Ignored, so not part of any task's commit.
+    expect(await r.git(["ls-tree", "-r", "--name-only", result.integrationBranch])).not.toMatch(
+      /node_modules/,
+    );
+  });
+
+  it("fails an attempt whose setup command fails, before its agent starts, and says why", async () => {
+    const r = await repo();
+    const plan = "### Task 1: T\n**Files:**\n- Create: `out.txt`\n\nx\n";
+    const store = await openRepoStore(r.dir);
+    try {
+      const handle = await startRun(
+        {
+          repo: r.dir,
+          plan: parsePlan(plan, { source: "plan.md" }),
+          options: {
+            agent: "command",
+            agentCommand: "sh -c 'echo x > out.txt'",
+            maxAttempts: 1,
+            setup: "echo no network >&2; exit 3",
+          },
+        },
+        { store },
+      );
+      const result = await handle.done;
+      expect(result.status).toBe("failed");
+      expect(result.tasks[0]?.reason).toBe(
+        "setup failed: `echo no network >&2; exit 3` exited with code 3: no network",
+      );
+      const [attempt] = await store.listAttempts(result.runId);
+      expect(attempt?.timings?.setupMs).toBeGreaterThanOrEqual(0);
+      expect(attempt?.timings?.spawnMs).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("gives each slot its environment and never runs in the user's checkout", async () => {
     const r = await repo();
     await r.write("uncommitted.txt", "mine\n");

@@ -40,6 +40,7 @@ interface RunFlags {
   fileGuard?: boolean;
   maxCostUsd?: number;
   attemptBudgetUsd?: number;
+  setup?: string;
   json?: boolean;
 }
 
@@ -60,6 +61,10 @@ function addRunOptions(cmd: Command): Command {
       "--mode <mode>",
       "local (one worker) | parallel",
       choiceArg("--mode", ["local", "parallel"] as const),
+    )
+    .option(
+      "--setup <command>",
+      'shell command run in each worktree before its agent, e.g. "npm install" (ignored files it makes stay for the next task)',
     )
     .option("--max-attempts <n>", "attempts per task", intArg("--max-attempts"))
     .option("--timeout <s>", "wall-clock limit per agent run, seconds", numberArg("--timeout"))
@@ -93,6 +98,7 @@ function toOptions(f: RunFlags): RunOptionsInput {
   if (f.into) o.into = f.into;
   if (f.startBatch !== undefined) o.startBatch = f.startBatch;
   if (f.endBatch !== undefined) o.endBatch = f.endBatch;
+  if (f.setup !== undefined) o.setup = f.setup;
   if (f.maxAttempts !== undefined) o.maxAttempts = f.maxAttempts;
   if (f.timeout !== undefined) o.timeoutS = f.timeout;
   if (f.idleTimeout !== undefined) o.idleTimeoutS = f.idleTimeout;
