@@ -121,16 +121,23 @@ export async function runAttempt(
     writeFileSync(taskFile, JSON.stringify(task));
     void store.updateAttempt(claim, { slotId: slot.id, logPath }).catch(() => {});
 
-    if (ctx.options.setup) {
-      const setup = await verify([ctx.options.setup], {
-        cwd: slot.dir,
+    // Shell lines of the run (setup) and of the plan (verification), run in the slot, one log each.
+    const dir = slot.dir;
+    const inSlot = async (commands: readonly string[], log: string) => {
+      const ran = await verify(commands, {
+        cwd: dir,
         env,
         timeoutMs: ctx.options.verifyTimeoutS * 1000,
-        logPath: join(attemptDir, "setup.log"),
+        logPath: join(attemptDir, log),
         signal: killed.signal,
       });
+      groupLeft ||= ran.groupLeft;
+      return ran;
+    };
+
+    if (ctx.options.setup) {
+      const setup = await inSlot([ctx.options.setup], "setup.log");
       timings.setupMs = setup.durationMs;
-      groupLeft ||= setup.groupLeft;
       if (!setup.ok) {
         if (lostLease) return void (await fail("lease lost: another worker took the task over"));
         // Killed by cancel or shutdown, like an agent: the attempt does not count against the task.
@@ -209,15 +216,8 @@ export async function runAttempt(
     const commands = task.verification.commands;
     if (commands.length > 0) {
       bus.emit({ type: "task:verifying", runId, taskId, attempt: claim.attempt, commands: commands.length });
-      const verdict = await verify(commands, {
-        cwd: slot.dir,
-        env,
-        timeoutMs: ctx.options.verifyTimeoutS * 1000,
-        logPath: join(attemptDir, "verify.log"),
-        signal: killed.signal,
-      });
+      const verdict = await inSlot(commands, "verify.log");
       timings.verifyMs = verdict.durationMs;
-      groupLeft ||= verdict.groupLeft;
       if (!verdict.ok) {
         const f = verdict.failure!;
         return void (await fail(`verification failed: \`${f.command}\` ${f.reason}`, { usage, exitCode: 0 }));
