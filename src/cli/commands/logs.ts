@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { loadRun } from "../../engine/index.js";
 import { OrchardError } from "../../errors.js";
 import { println } from "../io.js";
@@ -9,7 +10,7 @@ export const registerLogs: RegisterCommand = (program, io) => {
   repoOption(
     program
       .command("logs")
-      .description("show a run's event log, or a task's agent output")
+      .description("show a run's event log, or a task's output (setup, agent, verification)")
       .argument("<run>", "run id")
       .argument("[task]", "task id"),
   )
@@ -51,8 +52,30 @@ export const registerLogs: RegisterCommand = (program, io) => {
               "USAGE",
               `task ${taskId} has attempts ${attempts.map((a) => a.attempt).join(", ")}`,
             );
-          const text = wanted.logPath ? await readFile(wanted.logPath, "utf8").catch(() => "") : "";
-          if (flags.json) return println(io.stdout, JSON.stringify({ attempt: wanted, log: text }, null, 2));
+          const read = async (path: string | null) =>
+            path ? readFile(path, "utf8").catch(() => null) : null;
+          const beside = (name: string) => (wanted.logPath ? join(dirname(wanted.logPath), name) : null);
+          // The run's setup command ran before the agent and the plan's verification after it, in the slot.
+          const [text, setupLog, verifyLog] = await Promise.all([
+            read(wanted.logPath).then((t) => t ?? ""),
+            read(beside("setup.log")),
+            read(beside("verify.log")),
+          ]);
+          if (flags.json) {
+            return println(
+              io.stdout,
+              JSON.stringify(
+                {
+                  attempt: wanted,
+                  log: text,
+                  ...(setupLog === null ? {} : { setupLog }),
+                  ...(verifyLog === null ? {} : { verifyLog }),
+                },
+                null,
+                2,
+              ),
+            );
+          }
           println(
             io.stdout,
             `# task ${taskId} attempt ${wanted.attempt}: ${wanted.status}${wanted.reason ? ` (${wanted.reason})` : ""}`,
@@ -64,7 +87,16 @@ export const registerLogs: RegisterCommand = (program, io) => {
               `# session ${u.sessionId ?? "-"}, model ${u.model ?? "-"}, ${u.turns ?? "?"} turns, ${u.inputTokens ?? 0} in / ${u.outputTokens ?? 0} out tokens${u.costUsd ? `, $${u.costUsd.toFixed(4)}` : ""}`,
             );
           }
+          if (setupLog !== null) {
+            println(io.stdout, "# setup (--setup), before the agent:");
+            io.stdout.write(setupLog);
+            println(io.stdout, "# the agent:");
+          }
           io.stdout.write(text);
+          if (verifyLog !== null) {
+            println(io.stdout, "# verification:");
+            io.stdout.write(verifyLog);
+          }
         });
       },
     );

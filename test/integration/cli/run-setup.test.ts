@@ -36,4 +36,40 @@ describe("orchard run --setup", () => {
     const result = JSON.parse(withSetup.stdout) as { tasks: { status: string }[] };
     expect(result.tasks.map((t) => t.status)).toEqual(["landed"]);
   });
+
+  it("orchard logs shows the setup's output before the agent's and the verification's after it", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    await repo.write(
+      "plan.md",
+      "### Task 1: One\n**Files:**\n- Create: `one.txt`\n\n**Verification:**\n- `echo checking one; false`\n\nx\n",
+    );
+    const run = await cli(repo.dir, [
+      "run",
+      "plan.md",
+      "--json",
+      "--agent-command",
+      "sh -c 'echo the agent speaks; echo done > one.txt'",
+      "--max-attempts",
+      "1",
+      "--setup",
+      "echo installing deps",
+    ]);
+    expect(run.code).not.toBe(0);
+    const runId = (JSON.parse(run.stdout) as { runId: string }).runId;
+    const logs = await cli(repo.dir, ["logs", runId, "1"]);
+    expect(logs.code, logs.stderr).toBe(0);
+    // Where each command's own output line stands (the header repeats the commands' text).
+    const at = (line: string) => logs.stdout.indexOf(`\n${line}\n`);
+    expect(at("installing deps")).toBeGreaterThan(-1);
+    expect(at("the agent speaks")).toBeGreaterThan(at("installing deps"));
+    expect(at("checking one")).toBeGreaterThan(at("the agent speaks"));
+    const json = JSON.parse((await cli(repo.dir, ["logs", runId, "1", "--json"])).stdout) as Record<
+      string,
+      string
+    >;
+    expect(json.setupLog).toContain("installing deps");
+    expect(json.log).toContain("the agent speaks");
+    expect(json.verifyLog).toContain("checking one");
+  });
 });
