@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { realpath, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Git } from "./git.js";
-import { assertSafePoolDir, DEFAULT_POOL_DIR, EXTRA_POOLS, isInside } from "./pool-dir.js";
+import { assertSafePoolDir, DEFAULT_POOL_DIR, extraPoolDirs, isInside } from "./pool-dir.js";
 import { deleteRefs, listRefs } from "./refs.js";
 import { ensureRepo, worktreeList } from "./repo.js";
 import { pruneWorktrees, removeWorktree } from "./worktree-ops.js";
@@ -22,9 +22,7 @@ export async function cleanOrchard(repoDir: string, opts: { dir?: string } = {})
   const top = await ensureRepo(repoDir);
   if (opts.dir) return cleanPools(new Git(top), [opts.dir]);
   const base = join(top, DEFAULT_POOL_DIR);
-  const extra = EXTRA_POOLS.map((n) => `${base}-${n}`).filter(
-    (dir) => existsSync(dir) || existsSync(`${dir}.lock`),
-  );
+  const extra = extraPoolDirs(base).filter((dir) => existsSync(dir) || existsSync(`${dir}.lock`));
   return cleanPools(new Git(top), [base, ...extra]);
 }
 
@@ -34,10 +32,11 @@ export function cleanPool(git: Git, poolDir: string): Promise<CleanResult> {
 
 async function cleanPools(git: Git, poolDirs: readonly string[]): Promise<CleanResult> {
   const removedWorktrees: string[] = [];
+  const worktrees = await worktreeList(git);
   for (const poolDir of poolDirs) {
     const poolReal = await realpath(poolDir).catch(() => poolDir);
     await assertSafePoolDir(git, git.repoDir, poolReal);
-    for (const wt of await worktreeList(git)) {
+    for (const wt of worktrees) {
       if (!isInside(poolReal, wt.path) && !isInside(poolDir, wt.path)) continue;
       await removeWorktree(git, wt.path).catch(() => undefined);
       removedWorktrees.push(wt.path);

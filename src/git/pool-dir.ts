@@ -8,6 +8,9 @@ export const DEFAULT_POOL_DIR = join(".orchard", "worktrees");
 /** Pools beside the default one (`worktrees-2` …), for runs that start while another process runs. */
 export const EXTRA_POOLS = [2, 3, 4, 5, 6, 7, 8, 9];
 
+/** The directories of the pools beside `base`, in the order a run looks for a free one. */
+export const extraPoolDirs = (base: string): string[] => EXTRA_POOLS.map((n) => `${base}-${n}`);
+
 /**
  * Creates the pool directory and returns its real path (git reports worktree paths resolved). Real paths
  * here are asked synchronously: a few tiny lookups at a run's start, cheaper than thread-pool round trips.

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { processAlive } from "../spawner/index.js";
 import { GitError } from "./errors.js";
-import { EXTRA_POOLS } from "./pool-dir.js";
+import { EXTRA_POOLS, extraPoolDirs } from "./pool-dir.js";
 
 /** Who holds a pool directory. */
 export interface PoolLockHolder {
@@ -60,7 +60,7 @@ export function takePoolLock(poolDir: string): PoolLock {
  * by name (`named`) is that one or none.
  */
 export function leasePoolDir(base: string, named: boolean): { dir: string; release(): void } {
-  const candidates = named ? [base] : [base, ...EXTRA_POOLS.map((n) => `${base}-${n}`)];
+  const candidates = named ? [base] : [base, ...extraPoolDirs(base)];
   let holder: PoolLockHolder | undefined;
   for (const dir of candidates) {
     const lock = takePoolLock(dir);
