@@ -120,7 +120,9 @@ export async function execute(
       const whole = runAttempt(ctx, claim, Math.round((performance.now() - started) * 100) / 100, {
         onAgentDone: () => {
           agentDone();
-          own.arm();
+          // With nothing left to claim there is no next agent to wait for: the commit goes at once.
+          if (ctx.claimable.count <= 0) own.open();
+          else own.arm();
         },
         onAgentStarted: () => {
           previous?.open();

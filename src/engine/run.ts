@@ -36,7 +36,7 @@ import { type ExecuteControls, execute } from "./execute.js";
 import { restoreIntegrationBranch } from "./integration-ref.js";
 import { fastForwardInto } from "./into.js";
 import { assertNotLive } from "./liveness.js";
-import { normalizeOptions, type RunOptions, type RunOptionsInput } from "./options.js";
+import { normalizeOptions, type RunOptions, warmSlots, type RunOptionsInput } from "./options.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
 import { landingOrder } from "./scheduler.js";
 import { Wake } from "./wake.js";
@@ -286,7 +286,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     resumed: input.resumed,
   });
   await pool.prewarm(
-    Math.min(options.slots, Math.max(1, open.length)),
+    Math.min(warmSlots(options), Math.max(1, open.length)),
     (await store.getRun(runId))?.integrationHead ?? (await store.getRun(runId))!.baseCommit,
   );
 
