@@ -36,7 +36,7 @@ import { type ExecuteControls, execute } from "./execute.js";
 import { restoreIntegrationBranch } from "./integration-ref.js";
 import { fastForwardInto } from "./into.js";
 import { assertNotLive } from "./liveness.js";
-import { normalizeOptions, type RunOptions, warmSlots, type RunOptionsInput } from "./options.js";
+import { normalizeOptions, type RunOptions, type RunOptionsInput, warmSlots } from "./options.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
 import { landingOrder } from "./scheduler.js";
 import { Wake } from "./wake.js";

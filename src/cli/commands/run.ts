@@ -48,7 +48,11 @@ function addRunOptions(cmd: Command): Command {
     .option("--agent-arg <arg>", "extra argument for the agent CLI (repeatable)", collect)
     .option("--model <name>", "model for agent CLIs that take one")
     .option("--workers <n>", "parallel workers", intArg("--workers"))
-    .option("--slots <n>", "pooled worktrees (default 2 × workers; workers + min(workers, 4) are made ready at the start, the rest only when all are taken)", intArg("--slots"))
+    .option(
+      "--slots <n>",
+      "pooled worktrees (default 2 × workers; workers + min(workers, 4) are made ready at the start, the rest only when all are taken)",
+      intArg("--slots"),
+    )
     .option(
       "--mode <mode>",
       "local (one worker) | parallel",
