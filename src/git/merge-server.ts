@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import type { Socket } from "node:net";
 import { StringDecoder } from "node:string_decoder";
-import { killGroup, type RemoteChild, RemoteStdin, spawner } from "../spawner/index.js";
+import { killGroup } from "../spawner/index.js";
 import { gitEnv } from "./env.js";
 import type { Git } from "./git.js";
 import { type MergeTreeResult, takeMergeTreeRecord } from "./parse/merge-tree.js";
@@ -25,9 +26,15 @@ interface Pending {
  * checks that answers do come one at a time. Without stdbuf, with a git that lacks `--stdin`, or once
  * anything goes wrong (the process exits, an answer is late), `merge` answers null and the caller runs
  * one git per merge, as before.
+ *
+ * Unlike every other child, it is started by Node itself rather than by a spawner process
+ * (src/spawner): the fork blocks the engine once a run, while its first agents work, and each merge then
+ * goes through Node's own pipes instead of a spawner's relay (two more hops, the answer as base64 in a
+ * JSON line). With 16 workers on two cores the landings fell behind the completions by ~0.64 s through
+ * the relay and ~0.49 s without it; a merge took 1.1–1.4 ms at p50 instead of 1.2–2.5 (docs/benchmarks.md).
  */
 export class MergeTreeServer {
-  private child: ChildProcess | RemoteChild | null = null;
+  private child: ChildProcess | null = null;
   private ready: Promise<boolean> | null = null;
   private off = false;
   private output = "";
@@ -70,21 +77,24 @@ export class MergeTreeServer {
 
   private async open(commit: string): Promise<boolean> {
     if (this.off || !isFullSha(commit)) return false;
-    let child: ChildProcess | RemoteChild;
-    const stdbuf = this.opts.stdbuf ?? "stdbuf";
-    const argv = ["-o0", "git", ...ARGS];
-    const opts = { cwd: this.git.repoDir, env: gitEnv() };
+    let child: ChildProcess;
     try {
-      child =
-        process.env.ORCHARD_SPAWN === "inline"
-          ? spawn(stdbuf, argv, { ...opts, detached: true, stdio: ["pipe", "pipe", "pipe"] })
-          : spawner().start(stdbuf, argv, { ...opts, openStdin: true });
+      // Its own process group, so that stop() can kill stdbuf and git together.
+      child = spawn(this.opts.stdbuf ?? "stdbuf", ["-o0", "git", ...ARGS], {
+        cwd: this.git.repoDir,
+        env: gitEnv(),
+        detached: true,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
     } catch {
       this.off = true;
       return false;
     }
     this.child = child;
-    if (child.stdin && !(child.stdin instanceof RemoteStdin)) child.stdin.on("error", () => {});
+    // Never what keeps Orchard running: a merge being waited for has its own timer.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as Socket | null)?.unref();
+    child.stdin?.on("error", () => {});
     child.stdout?.on("data", (chunk: Buffer) => this.receive(this.decoder.write(chunk)));
     child.stderr?.on("data", () => {});
     child.on("error", () => this.stop());

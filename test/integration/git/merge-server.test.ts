@@ -1,4 +1,7 @@
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   Git,
@@ -8,7 +11,11 @@ import {
   revParse,
   updateRef,
 } from "../../../src/git/index.js";
+import { processAlive } from "../../../src/spawner/index.js";
 import { branchWith as branchWithIn, makeRepo, type TestRepo } from "../../helpers/git-repo.js";
+
+const execFileAsync = promisify(execFile);
+const LEFT_OPEN = fileURLToPath(new URL("../../fixtures/git/merge-server-left-open.ts", import.meta.url));
 
 let repo: TestRepo;
 let git: Git;
@@ -77,6 +84,21 @@ describe("MergeTreeServer", () => {
     expect(await land("refs/heads/orchard/r/served", true)).toBe(
       await land("refs/heads/orchard/r/plain", false),
     );
+  });
+
+  it("does not keep Orchard running, and git ends when Orchard does", async () => {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ["--import", "tsx", LEFT_OPEN, repo.dir, repo.head],
+      { timeout: 30_000 },
+    );
+    const { clean, pid } = JSON.parse(stdout) as { clean: boolean; pid: number };
+    expect(clean).toBe(true);
+    expect(pid).toBeGreaterThan(0);
+    // Its stdin closed with the process that started it: git sees the end of its input and exits.
+    const deadline = Date.now() + 5_000;
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(processAlive(pid)).toBe(false);
   });
 
   it("never starts once closed", async () => {
