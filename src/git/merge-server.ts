@@ -31,7 +31,7 @@ interface Pending {
  * (src/spawner): the fork blocks the engine once a run, while its first agents work, and each merge then
  * goes through Node's own pipes instead of a spawner's relay (two more hops, the answer as base64 in a
  * JSON line). With 16 workers on two cores the landings fell behind the completions by ~0.64 s through
- * the relay and ~0.49 s without it; a merge took 1.1–1.4 ms at p50 instead of 1.2–2.5 (docs/benchmarks.md).
+ * the relay and ~0.49 s without it; a merge took 1.1–1.4 ms at p50 instead of 1.4–2.5 on 4 × 4 (docs/benchmarks.md).
  */
 export class MergeTreeServer {
   private child: ChildProcess | null = null;
