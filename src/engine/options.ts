@@ -52,14 +52,19 @@ export function normalizeOptions(input: RunOptionsInput): RunOptions {
   const opts = RunOptionsSchema.parse(input);
   if (opts.mode === "local") opts.workers = 1;
   // Two a worker: a finished task keeps its slot while it commits and the slot is reset, and its worker's
-  // next agent wants one meanwhile. Past warmSlots they are made only when every slot is taken (short
-  // tasks finishing together: 500 × 16 × 50 ms waited 42 ms at p50 for a slot with 20, docs/benchmarks.md).
+  // next agent wants one meanwhile. Past warmSlots they are made only when every slot is taken, in the
+  // background, and only where a worktree is quick to make next to a reset (WorktreePool's eagerSlots:
+  // short tasks finishing together, 500 × 16 × 50 ms, waited 42 ms at p50 for a slot with 20 on a small
+  // repository; on a large one a new worktree costs more than the wait, docs/benchmarks.md).
   if (opts.slots === 0) opts.slots = 2 * opts.workers;
   if (opts.slots < opts.workers) opts.slots = opts.workers;
   return opts;
 }
 
-/** The slots a run makes ready before its first claim: one a worker and up to four spare. */
+/**
+ * The slots a run makes ready before its first claim: one a worker and up to four spare. An acquirer that
+ * finds all of them taken waits for one to be reset rather than for a new one to be made.
+ */
 export function warmSlots(opts: Pick<RunOptions, "slots" | "workers">): number {
   return Math.min(opts.slots, opts.workers + Math.min(4, opts.workers));
 }

@@ -221,6 +221,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   const pool = new WorktreePool({
     git,
     maxSlots: options.slots,
+    eagerSlots: warmSlots(options),
     ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}),
   });
   const poolReady = pool.init();

@@ -133,3 +133,29 @@ export class SlotTable {
       }));
   }
 }
+
+/**
+ * What making a slot (`git worktree add`) and resetting one took in one pool, for the slots past its
+ * eager count: such a slot only saves its users a wait for a reset, so it is made only while making one
+ * costs at most `ratio` resets. A small repository's worktree takes tens of ms to make, a large one's a
+ * second or more of checkout that competes with the run for the CPU (5,000 files: 1.4 s at best against
+ * resets of ~0.1 s, docs/benchmarks.md). Making is timed at its quickest (slots made together wait for
+ * each other), resets on a moving average; until both are known, no.
+ */
+export class SlotCosts {
+  private madeMs: number | null = null;
+  private resetMs: number | null = null;
+
+  made(ms: number): void {
+    this.madeMs = this.madeMs === null ? ms : Math.min(this.madeMs, ms);
+  }
+
+  reset(ms: number): void {
+    this.resetMs = this.resetMs === null ? ms : 0.8 * this.resetMs + 0.2 * ms;
+  }
+
+  growthPaysOff(ratio: number): boolean {
+    if (this.madeMs === null || this.resetMs === null) return false;
+    return this.madeMs <= ratio * this.resetMs;
+  }
+}

@@ -9,7 +9,7 @@ import { indexCleanKey } from "./index-tree.js";
 import { DEFAULT_POOL_DIR } from "./pool-dir.js";
 import { leasePoolDir } from "./pool-lock.js";
 import { recoverPool } from "./pool-recover.js";
-import { type Entry, SlotTable } from "./pool-table.js";
+import { type Entry, SlotCosts, SlotTable } from "./pool-table.js";
 import { isFullSha } from "./ref-files.js";
 import { resolveCommit } from "./refs.js";
 import { repoLayout } from "./repo.js";
@@ -40,6 +40,16 @@ export interface WorktreePoolOptions {
   portBase?: number;
   /** Most slots the pool creates; more acquirers queue. Default: the machine's parallelism. */
   maxSlots?: number;
+  /**
+   * Up to this many slots, an acquirer that finds none free (and no reset on its way) has one made for
+   * it. Past it, up to maxSlots, the slot is made in the background and the acquirer takes whichever is
+   * ready first, that one or a slot released and reset meanwhile — and only while making one has not
+   * proved much slower than a reset (SlotCosts): a worktree of a large repository takes a second or more
+   * to make, a reset tens of ms. Default: maxSlots.
+   */
+  eagerSlots?: number;
+  /** Past eagerSlots, a slot is made only while making one takes at most this many resets. Default 5. */
+  growthCostRatio?: number;
   /** Called synchronously; a throwing listener is ignored. */
   onEvent?: (event: PoolEvent) => void;
 }
@@ -64,6 +74,8 @@ export class WorktreePool {
   readonly git: Git;
   private readonly portBase: number;
   private readonly maxSlots: number;
+  private readonly eagerSlots: number;
+  private readonly growthCostRatio: number;
   private readonly onEvent: ((event: PoolEvent) => void) | undefined;
   private dir: string;
   private readonly table = new SlotTable();
@@ -73,6 +85,8 @@ export class WorktreePool {
   /** Serializes the start of acquire so that waiters queue in call order. */
   private gate: Promise<void> = Promise.resolve();
   private closed = false;
+  /** What making and resetting a slot took lately, for the slots past eagerSlots. */
+  private readonly costs = new SlotCosts();
   /** Commit → its clean key (index-tree.ts), learnt from a slot's index after a full reset there. */
   private readonly cleanKeys = new Map<string, string>();
 
@@ -86,6 +100,8 @@ export class WorktreePool {
     this.dir = opts.dir ?? join(opts.git.repoDir, DEFAULT_POOL_DIR);
     this.portBase = opts.portBase ?? 20_000;
     this.maxSlots = Math.max(1, opts.maxSlots ?? availableParallelism());
+    this.eagerSlots = Math.min(this.maxSlots, opts.eagerSlots ?? this.maxSlots);
+    this.growthCostRatio = opts.growthCostRatio ?? 5;
     this.onEvent = opts.onEvent;
   }
 
@@ -143,7 +159,7 @@ export class WorktreePool {
     const { entry, create } = await claimed;
     try {
       if (create) {
-        await addSlotWorktree(this.git, entry.dir, sha);
+        await this.makeSlot(entry, sha);
         entry.cleanAt = sha;
         this.emit({ type: "slot:created", slotId: slotName(entry.index), ms: performance.now() - started });
       }
@@ -222,7 +238,7 @@ export class WorktreePool {
     }
     for (; ready < target && this.table.liveCount() < this.maxSlots; ready++) {
       const entry = this.table.add(this.dir, this.table.nextIndex(), "resetting");
-      jobs.push(this.background(entry, () => addSlotWorktree(this.git, entry.dir, sha), sha));
+      jobs.push(this.background(entry, () => this.makeSlot(entry, sha), sha));
     }
     await Promise.all(jobs);
   }
@@ -274,7 +290,7 @@ export class WorktreePool {
   /**
    * Synchronous, so two acquirers can never take the same slot. Prefers a slot clean at `base`, then
    * any free slot; creates a slot only when the resets in flight would not serve the `queued` waiters
-   * ahead (a reset takes tens of ms, a new worktree hundreds).
+   * ahead (a reset takes tens of ms, a new worktree hundreds), past `eagerSlots` in the background.
    */
   private claim(base: string, queued: number): Claim | null {
     const free = this.table.inState("free");
@@ -292,8 +308,21 @@ export class WorktreePool {
       this.startDeferred(deferred, base);
       return null;
     }
-    if (this.table.liveCount() >= this.maxSlots) return null;
-    return { entry: this.table.add(this.dir, this.table.nextIndex(), "busy"), create: true };
+    const live = this.table.liveCount();
+    if (live >= this.maxSlots) return null;
+    if (live >= this.eagerSlots && !this.costs.growthPaysOff(this.growthCostRatio)) return null;
+    const added = this.table.add(this.dir, this.table.nextIndex(), "busy");
+    if (live < this.eagerSlots) return { entry: added, create: true };
+    // Resetting while it is made: counted as on its way, so the next waiter does not make another.
+    void this.background(added, () => this.makeSlot(added, base), base);
+    return null;
+  }
+
+  /** `git worktree add` for a new slot, timed for growthPaysOff. */
+  private async makeSlot(entry: Entry, commit: string): Promise<void> {
+    const started = performance.now();
+    await addSlotWorktree(this.git, entry.dir, commit);
+    this.costs.made(performance.now() - started);
   }
 
   private enqueue(base: string): Promise<Claim> {
@@ -350,7 +379,9 @@ export class WorktreePool {
       const skipClean = staged !== null && known !== undefined && known === staged;
       entry.cleanAt = await resetSlot(this.git, entry.dir, target, { skipClean });
       if (!skipClean && !this.cleanKeys.has(entry.cleanAt)) await this.learnCleanKey(entry);
-      this.emit({ type: "slot:reset", slotId: slotName(entry.index), ms: performance.now() - started });
+      const ms = performance.now() - started;
+      this.costs.reset(ms);
+      this.emit({ type: "slot:reset", slotId: slotName(entry.index), ms });
     });
   }
 

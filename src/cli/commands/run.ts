@@ -50,7 +50,7 @@ function addRunOptions(cmd: Command): Command {
     .option("--workers <n>", "parallel workers", intArg("--workers"))
     .option(
       "--slots <n>",
-      "pooled worktrees (default 2 × workers; workers + min(workers, 4) are made ready at the start, the rest only when all are taken)",
+      "pooled worktrees (default 2 × workers; workers + min(workers, 4) are made ready at the start, the rest only when all are taken and worktrees are quick to make)",
       intArg("--slots"),
     )
     .option(

@@ -74,6 +74,42 @@ describe("WorktreePool", () => {
     expect(pool.slots().map((s) => s.state)).toEqual(["busy", "busy"]);
   });
 
+  describe("past eagerSlots", () => {
+    /** A pool of two that makes one slot on demand; wt-1 has been made, leased and reset once. */
+    async function onceUsed(growthCostRatio: number): Promise<Slot> {
+      pool = new WorktreePool({ git: new Git(repo.dir), maxSlots: 2, eagerSlots: 1, growthCostRatio });
+      await pool.init();
+      pool.release(await pool.acquire("main", "orchard/r/tasks/1"));
+      await pool.settled();
+      return pool.acquire("main", "orchard/r/tasks/2");
+    }
+
+    it("makes a slot in the background when making one costs little next to a reset", async () => {
+      const busy = await onceUsed(Number.POSITIVE_INFINITY);
+      expect(busy.id).toBe("wt-1");
+      const next = await pool.acquire("main", "orchard/r/tasks/3");
+      expect(next.id).toBe("wt-2");
+      expect(await head(next.dir)).toBe(repo.head);
+      expect(await branchOf(next.dir)).toBe("refs/heads/orchard/r/tasks/3");
+      expect(await status(next.dir)).toBe("");
+    });
+
+    it("waits for a reset instead when making one costs too much", async () => {
+      const busy = await onceUsed(0);
+      let next: Slot | null = null;
+      const waiting = pool.acquire("main", "orchard/r/tasks/3").then((slot) => {
+        next = slot;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // No slot will be made, none is free: the acquirer waits until wt-1 comes back.
+      expect(next).toBeNull();
+      expect(pool.slots().map((s) => s.id)).toEqual(["wt-1"]);
+      pool.release(busy);
+      await waiting;
+      expect(next).toMatchObject({ id: "wt-1", branch: "orchard/r/tasks/3" });
+    });
+  });
+
   it("resets a released slot: tracked files restored, untracked removed, ignored kept", async () => {
     await makePool(1);
     const first = await pool.acquire("main", "orchard/r/tasks/1");
