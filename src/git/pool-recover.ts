@@ -5,7 +5,7 @@ import { registeredWorktreesFromFiles } from "./checked-out.js";
 import type { Git } from "./git.js";
 import { assertSafePoolDir, excludeFromStatus, isInside, preparePoolDir } from "./pool-dir.js";
 import { repoLayout, worktreeList } from "./repo.js";
-import { SLOT_DIR_PATTERN } from "./slot.js";
+import { SLOT_COSTS_FILE, SLOT_DIR_PATTERN } from "./slot.js";
 import { pruneWorktrees, removeWorktree } from "./worktree-ops.js";
 
 export interface RecoveredPool {
@@ -32,6 +32,7 @@ export async function recoverPool(git: Git, toplevel: string, dir: string): Prom
   const registered = new Set(listed.filter((path) => isInside(poolDir, path)));
   const slotIndexes: number[] = [];
   for (const name of readdirSync(poolDir)) {
+    if (name === SLOT_COSTS_FILE) continue;
     const path = join(poolDir, name);
     const match = SLOT_DIR_PATTERN.exec(name);
     if (registered.has(path) && match) {

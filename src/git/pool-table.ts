@@ -140,14 +140,20 @@ export class SlotTable {
  * costs at most `ratio` resets. A small repository's worktree takes tens of ms to make, a large one's a
  * second or more of checkout that competes with the run for the CPU (5,000 files: 1.4 s at best against
  * resets of ~0.1 s, docs/benchmarks.md). Making is timed at its quickest (slots made together wait for
- * each other), resets on a moving average; until both are known, no.
+ * each other) and kept for the pools after this one, which adopt the slots instead of making them;
+ * resets on a moving average. Until both are known, no.
  */
 export class SlotCosts {
-  private madeMs: number | null = null;
   private resetMs: number | null = null;
 
-  made(ms: number): void {
-    this.madeMs = this.madeMs === null ? ms : Math.min(this.madeMs, ms);
+  /** `madeMs`: what an earlier pool in the same directory measured (SLOT_COSTS_FILE), if anything. */
+  constructor(private madeMs: number | null = null) {}
+
+  /** Records a slot's making; true when it was the quickest so far (worth keeping for the next pool). */
+  made(ms: number): boolean {
+    if (this.madeMs !== null && this.madeMs <= ms) return false;
+    this.madeMs = ms;
+    return true;
   }
 
   reset(ms: number): void {

@@ -1,4 +1,4 @@
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -17,6 +17,7 @@ import {
   normalizeBranch,
   PORTS_PER_SLOT,
   type PoolEvent,
+  SLOT_COSTS_FILE,
   type Slot,
   type SlotSnapshot,
   slotName,
@@ -86,7 +87,7 @@ export class WorktreePool {
   private gate: Promise<void> = Promise.resolve();
   private closed = false;
   /** What making and resetting a slot took lately, for the slots past eagerSlots. */
-  private readonly costs = new SlotCosts();
+  private costs = new SlotCosts();
   /** Commit → its clean key (index-tree.ts), learnt from a slot's index after a full reset there. */
   private readonly cleanKeys = new Map<string, string>();
 
@@ -127,6 +128,7 @@ export class WorktreePool {
     const layout = await repoLayout(this.git);
     const recovered = await recoverPool(this.git, layout.toplevel, this.dir);
     this.dir = recovered.poolDir;
+    this.costs = new SlotCosts(readMadeMs(this.dir));
     this.commonDir = realpathSync.native(layout.commonDir);
     const adopted = recovered.slotIndexes.map((index) => this.table.add(this.dir, index, "resetting"));
     const marks = await Promise.all(adopted.map((entry) => cleanMark(entry.dir)));
@@ -322,7 +324,14 @@ export class WorktreePool {
   private async makeSlot(entry: Entry, commit: string): Promise<void> {
     const started = performance.now();
     await addSlotWorktree(this.git, entry.dir, commit);
-    this.costs.made(performance.now() - started);
+    const ms = Math.round(performance.now() - started);
+    if (this.costs.made(ms)) {
+      try {
+        writeFileSync(join(this.dir, SLOT_COSTS_FILE), `${JSON.stringify({ madeMs: ms })}\n`);
+      } catch {
+        // Only a hint for the next pool: without it, that pool grows only once it has made a slot.
+      }
+    }
   }
 
   private enqueue(base: string): Promise<Claim> {
@@ -469,5 +478,17 @@ export class WorktreePool {
     } catch {
       // A failing listener must not break the pool.
     }
+  }
+}
+
+/** What making a slot took at its quickest in this pool directory, as an earlier pool wrote it. */
+function readMadeMs(poolDir: string): number | null {
+  try {
+    const { madeMs } = JSON.parse(readFileSync(join(poolDir, SLOT_COSTS_FILE), "utf8")) as {
+      madeMs?: unknown;
+    };
+    return typeof madeMs === "number" && Number.isFinite(madeMs) && madeMs >= 0 ? madeMs : null;
+  } catch {
+    return null;
   }
 }

@@ -42,6 +42,9 @@ export const PORTS_PER_SLOT = 100;
 export const slotName = (index: number): SlotId => `wt-${index}` as SlotId;
 export const SLOT_DIR_PATTERN = /^wt-([1-9][0-9]*)$/;
 
+/** In the pool directory beside the slots: what making a slot took at its quickest (SlotCosts). */
+export const SLOT_COSTS_FILE = ".slot-costs.json";
+
 /** Accepts `orchard/…` or `refs/heads/orchard/…`; anything else is refused (Orchard owns no other refs). */
 export function normalizeBranch(branch: string): string {
   const short = branch.startsWith("refs/heads/") ? branch.slice("refs/heads/".length) : branch;

@@ -94,6 +94,33 @@ describe("WorktreePool", () => {
       expect(await status(next.dir)).toBe("");
     });
 
+    it("keeps what making a slot took for the next pool, which adopts its slots instead of making them", async () => {
+      const first = new WorktreePool({ git: new Git(repo.dir), maxSlots: 1 });
+      await first.init();
+      first.release(await first.acquire("main", "orchard/r/tasks/1"));
+      await first.settled();
+      first.releaseDir();
+      const saved = JSON.parse(
+        await readFile(join(repo.dir, ".orchard", "worktrees", ".slot-costs.json"), "utf8"),
+      ) as { madeMs: number };
+      expect(saved.madeMs).toBeGreaterThan(0);
+
+      // The next pool makes nothing before it needs to grow, and still knows whether growing pays.
+      pool = new WorktreePool({
+        git: new Git(repo.dir),
+        maxSlots: 2,
+        eagerSlots: 1,
+        growthCostRatio: Number.POSITIVE_INFINITY,
+      });
+      await pool.init();
+      expect(pool.slots().map((s) => [s.id, s.state])).toEqual([["wt-1", "free"]]);
+      pool.release(await pool.acquire("main", "orchard/r/tasks/2"));
+      await pool.settled();
+      const busy = await pool.acquire("main", "orchard/r/tasks/3");
+      expect((await pool.acquire("main", "orchard/r/tasks/4")).id).toBe("wt-2");
+      expect(busy.id).toBe("wt-1");
+    });
+
     it("waits for a reset instead when making one costs too much", async () => {
       const busy = await onceUsed(0);
       let next: Slot | null = null;
