@@ -52,8 +52,8 @@ export function normalizeOptions(input: RunOptionsInput): RunOptions {
   const opts = RunOptionsSchema.parse(input);
   if (opts.mode === "local") opts.workers = 1;
   // Two a worker: a finished task keeps its slot while it commits and the slot is reset, and its worker's
-  // next agent wants one meanwhile. Past warmSlots they are made only when every slot is taken, in the
-  // background, and only where a worktree is quick to make next to a reset (WorktreePool's eagerSlots:
+  // next agent wants one meanwhile. Past warmSlots they are made only when every slot is taken, and only
+  // where a worktree is quick to make next to a reset (WorktreePool's eagerSlots:
   // short tasks finishing together, 500 × 16 × 50 ms, waited 42 ms at p50 for a slot with 20 on a small
   // repository; on a large one a new worktree costs more than the wait, docs/benchmarks.md).
   if (opts.slots === 0) opts.slots = 2 * opts.workers;

@@ -134,6 +134,9 @@ export class SlotTable {
   }
 }
 
+/** What a reset is taken to cost before this pool has timed one (200 files: ~50 ms, 5,000: ~120 ms here). */
+const ASSUMED_RESET_MS = 50;
+
 /**
  * What making a slot (`git worktree add`) and resetting one took in one pool, for the slots past its
  * eager count: such a slot only saves its users a wait for a reset, so it is made only while making one
@@ -141,7 +144,7 @@ export class SlotTable {
  * second or more of checkout that competes with the run for the CPU (5,000 files: 1.4 s at best against
  * resets of ~0.1 s, docs/benchmarks.md). Making is timed at its quickest (slots made together wait for
  * each other) and kept for the pools after this one, which adopt the slots instead of making them;
- * resets on a moving average. Until both are known, no.
+ * resets on a moving average. Until a slot's making has been timed, no.
  */
 export class SlotCosts {
   private resetMs: number | null = null;
@@ -161,7 +164,7 @@ export class SlotCosts {
   }
 
   growthPaysOff(ratio: number): boolean {
-    if (this.madeMs === null || this.resetMs === null) return false;
-    return this.madeMs <= ratio * this.resetMs;
+    if (this.madeMs === null) return false;
+    return this.madeMs <= ratio * (this.resetMs ?? ASSUMED_RESET_MS);
   }
 }

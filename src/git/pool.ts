@@ -43,10 +43,9 @@ export interface WorktreePoolOptions {
   maxSlots?: number;
   /**
    * Up to this many slots, an acquirer that finds none free (and no reset on its way) has one made for
-   * it. Past it, up to maxSlots, the slot is made in the background and the acquirer takes whichever is
-   * ready first, that one or a slot released and reset meanwhile — and only while making one has not
-   * proved much slower than a reset (SlotCosts): a worktree of a large repository takes a second or more
-   * to make, a reset tens of ms. Default: maxSlots.
+   * it. Past it, up to maxSlots, only while making one is known to cost little next to a reset
+   * (SlotCosts): a worktree of a large repository takes a second or more to make, a reset tens of ms, and
+   * the acquirer waits for a reset instead. Default: maxSlots.
    */
   eagerSlots?: number;
   /** Past eagerSlots, a slot is made only while making one takes at most this many resets. Default 5. */
@@ -292,7 +291,7 @@ export class WorktreePool {
   /**
    * Synchronous, so two acquirers can never take the same slot. Prefers a slot clean at `base`, then
    * any free slot; creates a slot only when the resets in flight would not serve the `queued` waiters
-   * ahead (a reset takes tens of ms, a new worktree hundreds), past `eagerSlots` in the background.
+   * ahead (a reset takes tens of ms, a new worktree hundreds), past `eagerSlots` only where that is cheap.
    */
   private claim(base: string, queued: number): Claim | null {
     const free = this.table.inState("free");
@@ -313,11 +312,7 @@ export class WorktreePool {
     const live = this.table.liveCount();
     if (live >= this.maxSlots) return null;
     if (live >= this.eagerSlots && !this.costs.growthPaysOff(this.growthCostRatio)) return null;
-    const added = this.table.add(this.dir, this.table.nextIndex(), "busy");
-    if (live < this.eagerSlots) return { entry: added, create: true };
-    // Resetting while it is made: counted as on its way, so the next waiter does not make another.
-    void this.background(added, () => this.makeSlot(added, base), base);
-    return null;
+    return { entry: this.table.add(this.dir, this.table.nextIndex(), "busy"), create: true };
   }
 
   /** `git worktree add` for a new slot, timed for growthPaysOff. */

@@ -84,7 +84,7 @@ describe("WorktreePool", () => {
       return pool.acquire("main", "orchard/r/tasks/2");
     }
 
-    it("makes a slot in the background when making one costs little next to a reset", async () => {
+    it("makes another slot when making one costs little next to a reset", async () => {
       const busy = await onceUsed(Number.POSITIVE_INFINITY);
       expect(busy.id).toBe("wt-1");
       const next = await pool.acquire("main", "orchard/r/tasks/3");

@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { SlotCosts } from "../../../src/git/pool-table.js";
 
 describe("SlotCosts", () => {
-  it("says no until both a slot's making and a reset have been timed", () => {
+  it("says no until a slot's making has been timed, and takes a reset for 50 ms until one has", () => {
     const costs = new SlotCosts();
     expect(costs.growthPaysOff(5)).toBe(false);
-    costs.made(40);
-    expect(costs.growthPaysOff(5)).toBe(false);
+    costs.made(240);
+    expect(costs.growthPaysOff(5)).toBe(true); // 240 ms against 5 × 50
     costs.reset(30);
-    expect(costs.growthPaysOff(5)).toBe(true);
+    expect(costs.growthPaysOff(5)).toBe(false); // against 5 × 30
+    expect(new SlotCosts(260).growthPaysOff(5)).toBe(false);
   });
 
   it("grows a small repository's pool and not a large one's", () => {
