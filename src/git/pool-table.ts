@@ -140,11 +140,12 @@ const ASSUMED_RESET_MS = 50;
 /**
  * What making a slot (`git worktree add`) and resetting one took in one pool, for the slots past its
  * eager count: such a slot only saves its users a wait for a reset, so it is made only while making one
- * costs at most `ratio` resets. A small repository's worktree takes tens of ms to make, a large one's a
- * second or more of checkout that competes with the run for the CPU (5,000 files: 1.4 s at best against
- * resets of ~0.1 s, docs/benchmarks.md). Making is timed at its quickest (slots made together wait for
- * each other) and kept for the pools after this one, which adopt the slots instead of making them;
- * resets on a moving average. Until a slot's making has been timed, no.
+ * costs at most `ratio` resets. A small repository's worktree takes tens of ms to make, a large one's
+ * seconds of checkout that compete with the run for the CPU (here 200 files: 21–85 ms at best, resets
+ * ~50 ms; 5,000 files: 0.17 s alone but 1.4 s and more when made twenty at once, resets ~120 ms;
+ * docs/benchmarks.md). Making is timed at its quickest (slots made together wait for each other) and
+ * kept for the pools after this one, which adopt the slots instead of making them; resets on a moving
+ * average. Until a slot's making has been timed, no.
  */
 export class SlotCosts {
   private resetMs: number | null = null;
