@@ -133,39 +133,3 @@ export class SlotTable {
       }));
   }
 }
-
-/** What a reset is taken to cost before this pool has timed one (200 files: ~50 ms, 5,000: ~120 ms here). */
-const ASSUMED_RESET_MS = 50;
-
-/**
- * What making a slot (`git worktree add`) and resetting one took in one pool, for the slots past its
- * eager count: such a slot only saves its users a wait for a reset, so it is made only while making one
- * costs at most `ratio` resets. A small repository's worktree takes tens of ms to make, a large one's
- * seconds of checkout that compete with the run for the CPU (here 200 files: 21–85 ms at best, resets
- * ~50 ms; 5,000 files: 0.17 s alone but 1.4 s and more when made twenty at once, resets ~120 ms;
- * docs/benchmarks.md). Making is timed at its quickest (slots made together wait for each other) and
- * kept for the pools after this one, which adopt the slots instead of making them; resets on a moving
- * average. Until a slot's making has been timed, no.
- */
-export class SlotCosts {
-  private resetMs: number | null = null;
-
-  /** `madeMs`: what an earlier pool in the same directory measured (SLOT_COSTS_FILE), if anything. */
-  constructor(private madeMs: number | null = null) {}
-
-  /** Records a slot's making; true when it was the quickest so far (worth keeping for the next pool). */
-  made(ms: number): boolean {
-    if (this.madeMs !== null && this.madeMs <= ms) return false;
-    this.madeMs = ms;
-    return true;
-  }
-
-  reset(ms: number): void {
-    this.resetMs = this.resetMs === null ? ms : 0.8 * this.resetMs + 0.2 * ms;
-  }
-
-  growthPaysOff(ratio: number): boolean {
-    if (this.madeMs === null) return false;
-    return this.madeMs <= ratio * (this.resetMs ?? ASSUMED_RESET_MS);
-  }
-}

@@ -1,15 +1,15 @@
-import { readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { realpathSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type CleanResult, cleanPool } from "./clean.js";
 import { GitError } from "./errors.js";
 import type { Git } from "./git.js";
-import { indexCleanKey } from "./index-tree.js";
+import { SlotCosts } from "./pool-costs.js";
 import { DEFAULT_POOL_DIR } from "./pool-dir.js";
 import { leasePoolDir } from "./pool-lock.js";
 import { recoverPool } from "./pool-recover.js";
-import { type Entry, SlotCosts, SlotTable } from "./pool-table.js";
+import { type Entry, SlotTable } from "./pool-table.js";
+import { SlotWork } from "./pool-work.js";
 import { isFullSha } from "./ref-files.js";
 import { resolveCommit } from "./refs.js";
 import { repoLayout } from "./repo.js";
@@ -17,21 +17,11 @@ import {
   normalizeBranch,
   PORTS_PER_SLOT,
   type PoolEvent,
-  SLOT_COSTS_FILE,
   type Slot,
   type SlotSnapshot,
   slotName,
 } from "./slot.js";
-import {
-  cleanMark,
-  handOffClean,
-  handOffMoved,
-  markClean,
-  moveSlot,
-  resetSlot,
-  unmarkClean,
-} from "./slot-ops.js";
-import { addSlotWorktree, rebuildSlot } from "./slot-rebuild.js";
+import { cleanMark, handOffClean, handOffMoved, markClean, moveSlot, unmarkClean } from "./slot-ops.js";
 
 export interface WorktreePoolOptions {
   git: Git;
@@ -85,10 +75,8 @@ export class WorktreePool {
   /** Serializes the start of acquire so that waiters queue in call order. */
   private gate: Promise<void> = Promise.resolve();
   private closed = false;
-  /** What making and resetting a slot took lately, for the slots past eagerSlots. */
-  private costs = new SlotCosts();
-  /** Commit → its clean key (index-tree.ts), learnt from a slot's index after a full reset there. */
-  private readonly cleanKeys = new Map<string, string>();
+  /** Resets, moves and makes of slots nobody holds, and what they learn. */
+  private readonly work: SlotWork;
 
   /** This process's hold on the pool directory (pool-lock.ts), from init to release. */
   private lock: { release(): void } | null = null;
@@ -103,6 +91,10 @@ export class WorktreePool {
     this.eagerSlots = Math.min(this.maxSlots, opts.eagerSlots ?? this.maxSlots);
     this.growthCostRatio = opts.growthCostRatio ?? 5;
     this.onEvent = opts.onEvent;
+    this.work = new SlotWork(this.git, this.table, {
+      emit: (event) => this.emit(event),
+      dispatch: () => this.dispatch(),
+    });
   }
 
   /** The pool directory (its real path once initialized). */
@@ -127,14 +119,14 @@ export class WorktreePool {
     const layout = await repoLayout(this.git);
     const recovered = await recoverPool(this.git, layout.toplevel, this.dir);
     this.dir = recovered.poolDir;
-    this.costs = new SlotCosts(readMadeMs(this.dir));
+    this.work.costs = SlotCosts.load(this.dir);
     this.commonDir = realpathSync.native(layout.commonDir);
     const adopted = recovered.slotIndexes.map((index) => this.table.add(this.dir, index, "resetting"));
     const marks = await Promise.all(adopted.map((entry) => cleanMark(entry.dir)));
     adopted.forEach((entry, i) => {
       const at = marks[i] ?? null;
       if (at !== null) Object.assign(entry, { state: "free", cleanAt: at, marked: true });
-      else entry.work = this.resetInBackground(entry);
+      else entry.work = this.work.reset(entry);
     });
     this.initialized = true;
   }
@@ -160,7 +152,7 @@ export class WorktreePool {
     const { entry, create } = await claimed;
     try {
       if (create) {
-        await this.makeSlot(entry, sha);
+        await this.work.make(entry, sha);
         entry.cleanAt = sha;
         this.emit({ type: "slot:created", slotId: slotName(entry.index), ms: performance.now() - started });
       }
@@ -185,7 +177,7 @@ export class WorktreePool {
           : handOffMoved(this.git, entry.dir, short, sha);
       await Promise.all([unmarked, handedOff]);
     } catch (error) {
-      this.recoverFailedHandOff(entry, create);
+      this.work.afterFailedHandOff(entry, create);
       throw error;
     }
     Object.assign(entry, { state: "busy", cleanAt: null, branch: short, base: sha });
@@ -214,7 +206,7 @@ export class WorktreePool {
       if (this.waiters.length > 0) this.dispatch();
       return;
     }
-    entry.work = this.resetInBackground(entry, entry.base ?? undefined);
+    entry.work = this.work.reset(entry, entry.base ?? undefined);
   }
 
   /** Gives the pool directory back (after settled(): its slots are clean and marked for the next pool). */
@@ -235,11 +227,11 @@ export class WorktreePool {
       if (ready >= target || entry.state !== "free") continue;
       ready++;
       if (entry.cleanAt !== sha)
-        jobs.push(this.background(entry, () => moveSlot(this.git, entry.dir, sha), sha));
+        jobs.push(this.work.run(entry, () => moveSlot(this.git, entry.dir, sha), sha));
     }
     for (; ready < target && this.table.liveCount() < this.maxSlots; ready++) {
       const entry = this.table.add(this.dir, this.table.nextIndex(), "resetting");
-      jobs.push(this.background(entry, () => this.makeSlot(entry, sha), sha));
+      jobs.push(this.work.run(entry, () => this.work.make(entry, sha), sha));
     }
     await Promise.all(jobs);
   }
@@ -266,7 +258,7 @@ export class WorktreePool {
         const at = entry.cleanAt!;
         entry.marked = true;
         // Without its mark the slot is only reset again by the next pool that adopts it: no harm done.
-        void this.background(entry, () => markClean(entry.dir, at).catch(() => undefined), at);
+        void this.work.run(entry, () => markClean(entry.dir, at).catch(() => undefined), at);
       }
     }
   }
@@ -311,22 +303,8 @@ export class WorktreePool {
     }
     const live = this.table.liveCount();
     if (live >= this.maxSlots) return null;
-    if (live >= this.eagerSlots && !this.costs.growthPaysOff(this.growthCostRatio)) return null;
+    if (live >= this.eagerSlots && !this.work.costs.growthPaysOff(this.growthCostRatio)) return null;
     return { entry: this.table.add(this.dir, this.table.nextIndex(), "busy"), create: true };
-  }
-
-  /** `git worktree add` for a new slot, timed for growthPaysOff. */
-  private async makeSlot(entry: Entry, commit: string): Promise<void> {
-    const started = performance.now();
-    await addSlotWorktree(this.git, entry.dir, commit);
-    const ms = Math.round(performance.now() - started);
-    if (this.costs.made(ms)) {
-      try {
-        writeFileSync(join(this.dir, SLOT_COSTS_FILE), `${JSON.stringify({ madeMs: ms })}\n`);
-      } catch {
-        // Only a hint for the next pool: without it, that pool grows only once it has made a slot.
-      }
-    }
   }
 
   private enqueue(base: string): Promise<Claim> {
@@ -362,87 +340,7 @@ export class WorktreePool {
   /** Starts the reset a release put off: to `target`, or the base the slot was leased at. */
   private startDeferred(entry: Entry, target?: string): void {
     entry.deferred = false;
-    entry.work = this.resetInBackground(entry, target ?? entry.base ?? undefined);
-  }
-
-  // ── background work ─────────────────────────────────────────────────────────────────────────────
-
-  /**
-   * A reset after a commit that staged the whole work tree leaves out `git clean` when the commit's
-   * clean key is the target's (index-tree.ts): the checkout then leaves nothing clean would remove, as
-   * `git add -A` left no untracked file and both ignore the same files. One git process fewer per task
-   * (measured in docs/benchmarks.md). An empty directory the agent made may stay: git sees no file in
-   * it, so no commit can carry it.
-   */
-  private resetInBackground(entry: Entry, target?: string): Promise<void> {
-    const started = performance.now();
-    const staged = entry.stagedKey;
-    entry.stagedKey = null;
-    return this.background(entry, async () => {
-      const known = target !== undefined ? this.cleanKeys.get(target) : undefined;
-      const skipClean = staged !== null && known !== undefined && known === staged;
-      entry.cleanAt = await resetSlot(this.git, entry.dir, target, { skipClean });
-      if (!skipClean && !this.cleanKeys.has(entry.cleanAt)) await this.learnCleanKey(entry);
-      const ms = performance.now() - started;
-      this.costs.reset(ms);
-      this.emit({ type: "slot:reset", slotId: slotName(entry.index), ms });
-    });
-  }
-
-  /** Records the clean key of the commit a slot was just checked out and cleaned at, from its index. */
-  private async learnCleanKey(entry: Entry): Promise<void> {
-    const at = entry.cleanAt;
-    if (at === null) return;
-    const index = await readFile(join(this.table.gitDirOf(entry), "index")).catch(() => null);
-    const key = index ? indexCleanKey(index) : null;
-    if (key === null) return;
-    if (this.cleanKeys.size >= 64) this.cleanKeys.clear();
-    this.cleanKeys.set(at, key);
-  }
-
-  /**
-   * Runs `job` for a slot that is resetting; on success the slot is free (clean at `cleanAt` when given),
-   * on failure it is rebuilt from scratch, and if that fails too it is broken. Never rejects.
-   */
-  private background(entry: Entry, job: () => Promise<unknown>, cleanAt?: string): Promise<void> {
-    entry.state = "resetting";
-    const run = async () => {
-      try {
-        await job();
-        if (cleanAt !== undefined) entry.cleanAt = cleanAt;
-      } catch {
-        entry.gitDir = null;
-        try {
-          entry.cleanAt = await rebuildSlot(this.git, entry.dir, entry.base ?? cleanAt ?? "HEAD");
-        } catch (error) {
-          this.markBroken(entry, error);
-          return;
-        }
-      }
-      Object.assign(entry, { state: "free", branch: null, base: null, reason: null });
-    };
-    const work = run().finally(() => {
-      entry.work = null;
-      this.dispatch();
-    });
-    entry.work = work;
-    return work;
-  }
-
-  private recoverFailedHandOff(entry: Entry, created: boolean): void {
-    if (created && entry.cleanAt === null) {
-      // `worktree add` itself failed: forget the slot so its index can be tried again.
-      this.table.delete(entry.index);
-      this.dispatch();
-      return;
-    }
-    entry.work = this.resetInBackground(entry);
-  }
-
-  private markBroken(entry: Entry, error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    Object.assign(entry, { state: "broken", branch: null, base: null, cleanAt: null, reason });
-    this.emit({ type: "slot:broken", slotId: slotName(entry.index), reason });
+    entry.work = this.work.reset(entry, target ?? entry.base ?? undefined);
   }
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────────
@@ -473,17 +371,5 @@ export class WorktreePool {
     } catch {
       // A failing listener must not break the pool.
     }
-  }
-}
-
-/** What making a slot took at its quickest in this pool directory, as an earlier pool wrote it. */
-function readMadeMs(poolDir: string): number | null {
-  try {
-    const { madeMs } = JSON.parse(readFileSync(join(poolDir, SLOT_COSTS_FILE), "utf8")) as {
-      madeMs?: unknown;
-    };
-    return typeof madeMs === "number" && Number.isFinite(madeMs) && madeMs >= 0 ? madeMs : null;
-  } catch {
-    return null;
   }
 }

@@ -109,7 +109,7 @@ export async function handOffMoved(git: Git, dir: string, branch: string, base: 
  * can be moved or deleted), keeping ignored files such as node_modules. Returns the commit it is clean at.
  * `-ff` also removes nested repositories an agent may have cloned; `checkout -f` drops merge and
  * cherry-pick state itself, rebase and sequencer state need their own --quit. `skipClean` when the
- * caller knows the checkout leaves nothing for `git clean` (WorktreePool.resetInBackground).
+ * caller knows the checkout leaves nothing for `git clean` (SlotWork.reset, pool-work.ts).
  */
 export async function resetSlot(
   git: Git,

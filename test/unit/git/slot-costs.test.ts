@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SlotCosts } from "../../../src/git/pool-table.js";
+import { SlotCosts } from "../../../src/git/pool-costs.js";
 
 describe("SlotCosts", () => {
   it("says no until a slot's making has been timed, and takes a reset for 50 ms until one has", () => {
