@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -163,11 +164,18 @@ describe.each(["python", "node"] as const)("the %s spawner", (kind) => {
     const cwd = await tempDir();
     // The spawner process itself is started and ready: this is about its children.
     await s.run("true", [], { cwd, env, timeoutMs: 10_000 });
+    const started = join(cwd, "started");
     const sent = performance.now();
-    const child = s.start("true", [], { cwd, env });
+    const child = s.start("sh", ["-c", ': > "$0"', started], { cwd, env });
     const heard = new Promise<number>((resolve) => child.once("spawn", () => resolve(performance.now())));
-    // This event loop is busy well past the child's start: its "spawn" message waits.
-    const busyUntil = performance.now() + 300;
+    // This event loop stays busy until the child has visibly run (its file is there), however
+    // long a loaded machine takes to start it, and a while longer for the spawner to note its
+    // start (which it does just after exec, while the child may already be running): the
+    // "spawn" message has to wait for the loop.
+    const giveUp = sent + 60_000;
+    while (!existsSync(started) && performance.now() < giveUp) {}
+    expect(existsSync(started)).toBe(true);
+    const busyUntil = performance.now() + 500;
     while (performance.now() < busyUntil) {}
     expect(await heard).toBeGreaterThanOrEqual(busyUntil);
     expect(child.spawnedAt).toBeGreaterThanOrEqual(sent);
