@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -30,11 +31,19 @@ describe("runProcess", () => {
     const cwd = await tempDir();
     // The spawner process itself is started and ready: this is about its children.
     await spawner.run("true", [], { cwd, env: process.env as Record<string, string>, timeoutMs: 10_000 });
+    const started = join(cwd, "started");
     const sent = performance.now();
-    const child = spawner.start(node, ["-e", ""], { cwd, env: process.env });
+    const child = spawner.start(node, ["-e", 'require("fs").writeFileSync(process.argv[1], "")', started], {
+      cwd,
+      env: process.env,
+    });
     const heard = new Promise<number>((resolve) => child.once("spawn", () => resolve(performance.now())));
     const closed = new Promise((resolve) => child.once("close", resolve));
-    // This event loop is busy well past the child's start: its "spawn" message waits.
+    // This event loop is busy until the child has visibly run, however long a loaded machine takes
+    // to start it, and a while past that: its "spawn" message waits.
+    const giveUp = sent + 60_000;
+    while (!existsSync(started) && performance.now() < giveUp) {}
+    expect(existsSync(started)).toBe(true);
     const busyUntil = performance.now() + 500;
     while (performance.now() < busyUntil) {}
     expect(await heard).toBeGreaterThanOrEqual(busyUntil);
