@@ -1,5 +1,7 @@
 /** Per-task phase times (ms) of one attempt, as the engine recorded them. */
 export interface PhaseSamples {
+  /** A free worker waiting for the workers ahead to claim and launch theirs (engine/start-lane.ts). */
+  lane: number[];
   claim: number[];
   handoff: number[];
   spawn: number[];
@@ -12,6 +14,7 @@ export interface PhaseSamples {
 }
 
 export const emptyPhases = (): PhaseSamples => ({
+  lane: [],
   claim: [],
   handoff: [],
   spawn: [],

@@ -143,6 +143,7 @@ function phasesTable(rows: readonly RowResult[]): string {
   return table(
     [
       "row",
+      "lane wait",
       "claim",
       "slot hand-off",
       "agent spawn",
@@ -155,6 +156,7 @@ function phasesTable(rows: readonly RowResult[]): string {
     ],
     rows.map((r) => [
       `${r.tasks} × ${r.workers} × ${r.durationMs} ms`,
+      pp(r.phases.lane),
       pp(r.phases.claim),
       pp(r.phases.handoff),
       pp(r.phases.spawn),

@@ -58,6 +58,7 @@ export async function runOnce(
     phases.merge = merges;
     for (const a of attempts) {
       const t = a.timings ?? {};
+      push(phases.lane, t.laneMs);
       push(phases.claim, t.claimMs);
       push(phases.handoff, t.handoffMs);
       push(phases.spawn, t.spawnMs);

@@ -39,11 +39,13 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     ),
   );
   const critical = Math.max(...report.rows.map((r) => r.phases.critical.p50));
+  // Not part of the critical path as the target defines it, but where the time went otherwise.
+  const lane = Math.max(...report.rows.map((r) => r.phases.lane.p50));
   checks.push(
     check(
       "critical-path overhead (claim + hand-off + spawn) ≤ 5 ms at p50",
       report.rows.length > 0,
-      `worst row p50 ${critical.toFixed(2)} ms`,
+      `worst row p50 ${critical.toFixed(2)} ms (a free worker's wait for the start lane before it: worst p50 ${lane.toFixed(2)} ms)`,
       critical <= 5,
     ),
   );

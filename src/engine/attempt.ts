@@ -14,6 +14,11 @@ export interface AttemptHooks {
    * claim its next task then, while this attempt commits and reports from its own slot.
    */
   onAgentDone?: () => void;
+  /**
+   * Called as the attempt's own processes are about to start (setup, then the agent), or as it ends
+   * without starting any: the claim and the hand-off are done.
+   */
+  onLaunch?: () => void;
   /** Called once the agent's process has started, or the attempt ended without starting one. */
   onAgentStarted?: () => void;
   /** The commit waits for it (execute.ts: the worker's next agent starts first). */
@@ -27,14 +32,14 @@ export interface AttemptHooks {
 export async function runAttempt(
   ctx: RunContext,
   claim: Claim,
-  claimMs: number,
+  before: Pick<AttemptTimings, "laneMs" | "claimMs">,
   hooks: AttemptHooks = {},
 ): Promise<void> {
   const onAgentDone = hooks.onAgentDone ?? (() => {});
   const { store, bus, runId } = ctx;
   const taskId = claim.task.taskId;
   const task = ctx.tasks.get(taskId);
-  const timings: AttemptTimings = { claimMs };
+  const timings: AttemptTimings = { ...before };
   const attemptDir = join(ctx.runDir, "tasks", taskId, `attempt-${claim.attempt}`);
   const logPath = join(attemptDir, "agent.log");
   const killed = new AbortController();
@@ -135,6 +140,7 @@ export async function runAttempt(
       return ran;
     };
 
+    hooks.onLaunch?.();
     if (ctx.options.setup) {
       const setup = await inSlot([ctx.options.setup], "setup.log");
       timings.setupMs = setup.durationMs;
@@ -265,6 +271,7 @@ export async function runAttempt(
   } catch (err) {
     await fail(`internal error: ${(err as Error).message}`).catch(() => {});
   } finally {
+    hooks.onLaunch?.();
     hooks.onAgentStarted?.();
     clearInterval(renew);
     ctx.killSignal.removeEventListener("abort", onKill);

@@ -4,6 +4,7 @@ import { runAttempt } from "./attempt.js";
 import { CommitGate } from "./commit-gate.js";
 import type { RunContext } from "./context.js";
 import { advance, type Verdict } from "./coordinator.js";
+import { StartLane } from "./start-lane.js";
 import type { Wake } from "./wake.js";
 
 const TICK_MS = 200;
@@ -73,6 +74,7 @@ export async function execute(
     Math.max(200, Math.floor(options.leaseMs / 3)),
   );
 
+  const lane = new StartLane();
   const workerLoop = async (workerId: WorkerId) => {
     ctx.bus.emit({ type: "worker:started", runId, workerId });
     // The previous attempt, still committing and reporting while this worker's next agent runs: at
@@ -95,6 +97,13 @@ export async function execute(
         coordWake.notify();
         break;
       }
+      // One worker at a time from its claim to its agent's launch (start-lane.ts); the wait is recorded.
+      const queued = performance.now();
+      const leave = await lane.enter();
+      if (done || ctx.stopClaiming.value) {
+        leave();
+        break;
+      }
       const started = performance.now();
       const claim = await store.claimTask(runId, workerId, options.leaseMs).catch((err: unknown) => {
         // A busy or briefly unreachable store is not the end of the worker: it tries again shortly.
@@ -102,6 +111,7 @@ export async function execute(
         return undefined;
       });
       if (!claim) {
+        leave();
         gate?.open();
         gate = null;
         await ctx.workWake.wait(IDLE_CLAIM_WAIT_MS);
@@ -117,23 +127,30 @@ export async function execute(
       const previous = gate;
       const own = new CommitGate(COMMIT_GATE_MAX_MS);
       gate = own;
-      const whole = runAttempt(ctx, claim, Math.round((performance.now() - started) * 100) / 100, {
-        onAgentDone: () => {
-          agentDone();
-          // With nothing left to claim there is no next agent to wait for: the commit goes at once.
-          if (ctx.claimable.count <= 0) own.open();
-          else own.arm();
+      const whole = runAttempt(
+        ctx,
+        claim,
+        { laneMs: round(started - queued), claimMs: round(performance.now() - started) },
+        {
+          onLaunch: leave,
+          onAgentDone: () => {
+            agentDone();
+            // With nothing left to claim there is no next agent to wait for: the commit goes at once.
+            if (ctx.claimable.count <= 0) own.open();
+            else own.arm();
+          },
+          onAgentStarted: () => {
+            previous?.open();
+            // The merge server starts while agents work, once every worker has one or nothing is left
+            // to claim, rather than at the first landing, where it would compete with commits.
+            if (inFlight >= options.workers || ctx.claimable.count <= 0) void ctx.merges.start(base);
+          },
+          commitGate: own.ready,
         },
-        onAgentStarted: () => {
-          previous?.open();
-          // The merge server starts while agents work, once every worker has one or nothing is left
-          // to claim, rather than at the first landing, where it would compete with commits.
-          if (inFlight >= options.workers || ctx.claimable.count <= 0) void ctx.merges.start(base);
-        },
-        commitGate: own.ready,
-      })
+      )
         .catch(() => {})
         .finally(() => {
+          leave();
           inFlight--;
           agentDone();
           previous?.open();
@@ -241,3 +258,5 @@ export async function finalizeCancelled(ctx: Pick<RunContext, "store" | "runId" 
   );
   for (const t of open) ctx.bus.emit({ type: "task:cancelled", runId: ctx.runId, taskId: t.taskId });
 }
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -43,6 +43,8 @@ export interface AgentUsage {
 
 /** Milliseconds spent in each phase of one attempt. */
 export interface AttemptTimings {
+  /** Waiting for the workers ahead to claim and launch theirs (engine/start-lane.ts), before the claim. */
+  laneMs?: number;
   claimMs?: number;
   handoffMs?: number;
   /** The run's setup command in the slot, before the agent. */

@@ -1,6 +1,8 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { benchPlan } from "../../src/bench/plan.js";
 import { cancelRun, EventBus, openRepoStore, startRun } from "../../src/engine/index.js";
 import { parsePlan } from "../../src/plan/index.js";
 import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
@@ -337,6 +339,55 @@ describe("store trouble", () => {
     await store.close();
     expect(result.status).toBe("succeeded");
     expect(errors).toEqual(["database is locked", "database is locked", "database is locked"]);
+  });
+});
+
+describe("starting agents", () => {
+  it("claims for one worker at a time, each once the worker ahead has launched its agent, and the agents still run together", async () => {
+    const r = await repo();
+    const barrier = await mkdtemp(join(tmpdir(), "orchard-barrier-"));
+    onTestFinished(() => rm(barrier, { recursive: true, force: true }));
+    const store = await openRepoStore(r.dir);
+    const order: string[] = [];
+    const watched = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === "claimTask") {
+          return (...args: unknown[]) => {
+            order.push("claim");
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const bus = new EventBus();
+    bus.on((e) => {
+      if (e.type === "task:started") order.push("started");
+    });
+    // Each agent waits (up to a minute) until all four have started: agents run one at a time would fail.
+    const agent = `sh -c 'touch ${barrier}/{task_id}; i=0; while [ $(ls ${barrier} | wc -l) -lt 4 ]; do i=$((i+1)); [ $i -gt 1200 ] && exit 1; sleep 0.05; done; echo {task_id} > out-{task_id}.txt'`;
+    const handle = await startRun(
+      { repo: r.dir, plan: benchPlan(4), options: { agent: "command", agentCommand: agent, workers: 4 } },
+      { store: watched, bus },
+    );
+    const result = await handle.done;
+    const attempts = await store.listAttempts(result.runId);
+    await store.close();
+    expect(result.status).toBe("succeeded");
+    // Interleaved, the four claims would all be asked before the first task started.
+    expect(order.slice(0, 8)).toEqual([
+      "claim",
+      "started",
+      "claim",
+      "started",
+      "claim",
+      "started",
+      "claim",
+      "started",
+    ]);
+    expect(attempts).toHaveLength(4);
+    for (const a of attempts) expect(a.timings?.laneMs).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -13,6 +13,7 @@ const rep = (completedMs: number, landedMs: number, executions = 2, critical = 3
   landedMs,
   finishedMs: landedMs + 5,
   phases: {
+    lane: [0, 0],
     claim: [1, 1],
     handoff: [1, 1],
     spawn: [1, 1],
