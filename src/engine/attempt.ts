@@ -276,7 +276,7 @@ export async function runAttempt(
     clearInterval(renew);
     ctx.killSignal.removeEventListener("abort", onKill);
     // With nothing left to claim, the slot's reset waits until a slot is wanted or the run ends.
-    if (slot) ctx.pool.release(slot, { defer: ctx.claimable.count <= 0, stagedKey });
+    if (slot) ctx.pool.release(slot, { defer: ctx.claimable.none, stagedKey });
     ctx.kick();
   }
 }

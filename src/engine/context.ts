@@ -50,10 +50,28 @@ export interface RunContext {
   stopClaiming: { value: boolean; reason: string | null };
   resolvePreset: (task: PlanTask) => AgentPreset;
   spend: { usd: number };
-  /**
-   * Tasks this process saw queued (or requeued for a retry) and no worker here has claimed yet. Only a
-   * hint, for putting slot resets off while nothing is left to claim: work another process queued or
-   * claimed makes it wrong on the safe sides (reset now; or later, when a slot is wanted).
-   */
-  claimable: { count: number };
+  claimable: Claimable;
+}
+
+/**
+ * Tasks this process saw queued (or requeued for a retry) and no worker here has claimed yet. Only a
+ * hint, for what waits until nothing is left to claim (a slot's reset, the merge server's start, a
+ * commit held for the worker's next agent): work another process queued or claimed makes it wrong on
+ * the safe sides (reset now; or later, when a slot is wanted).
+ */
+export class Claimable {
+  #count = 0;
+
+  queued(): void {
+    this.#count++;
+  }
+
+  claimed(): void {
+    this.#count--;
+  }
+
+  /** Nothing left to claim, as far as this process knows. */
+  get none(): boolean {
+    return this.#count <= 0;
+  }
 }

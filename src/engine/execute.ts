@@ -118,7 +118,7 @@ export async function execute(
         continue;
       }
       inFlight++;
-      ctx.claimable.count--;
+      ctx.claimable.claimed();
       const base = claim.task.baseCommit ?? "";
       let agentDone!: () => void;
       const freed = new Promise<void>((resolve) => {
@@ -136,14 +136,14 @@ export async function execute(
           onAgentDone: () => {
             agentDone();
             // With nothing left to claim there is no next agent to wait for: the commit goes at once.
-            if (ctx.claimable.count <= 0) own.open();
+            if (ctx.claimable.none) own.open();
             else own.arm();
           },
           onAgentStarted: () => {
             previous?.open();
             // The merge server starts while agents work, once every worker has one or nothing is left
             // to claim, rather than at the first landing, where it would compete with commits.
-            if (inFlight >= options.workers || ctx.claimable.count <= 0) void ctx.merges.start(base);
+            if (inFlight >= options.workers || ctx.claimable.none) void ctx.merges.start(base);
           },
           commitGate: own.ready,
         },

@@ -30,7 +30,7 @@ import {
   type TaskRecord,
 } from "../store/types.js";
 import { assertBatchRange, presatisfiedTasks } from "./batch-range.js";
-import type { RunContext } from "./context.js";
+import { Claimable, type RunContext } from "./context.js";
 import { EventBus, persistEvents } from "./events.js";
 import { type ExecuteControls, execute } from "./execute.js";
 import { restoreIntegrationBranch } from "./integration-ref.js";
@@ -218,10 +218,11 @@ interface LaunchInput {
 
 async function launch(input: LaunchInput): Promise<RunHandle> {
   const { repo, git, store, runId, plan, options } = input;
+  const warm = warmSlots(options);
   const pool = new WorktreePool({
     git,
     maxSlots: options.slots,
-    eagerSlots: warmSlots(options),
+    eagerSlots: warm,
     ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}),
   });
   const poolReady = pool.init();
@@ -269,11 +270,11 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     stopClaiming: { value: false, reason: null },
     resolvePreset: input.presets,
     spend: { usd: await spentSoFar(store, runId) },
-    claimable: { count: 0 },
+    claimable: new Claimable(),
   };
   // A task requeued after a conflict is announced as queued; one requeued after a failed attempt is not.
   bus.on((e) => {
-    if (e.type === "task:queued" || (e.type === "task:attempt-failed" && e.willRetry)) ctx.claimable.count++;
+    if (e.type === "task:queued" || (e.type === "task:attempt-failed" && e.willRetry)) ctx.claimable.queued();
   });
   let controls: ExecuteControls | undefined;
   const started = Date.now();
@@ -286,9 +287,10 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     workers: options.workers,
     resumed: input.resumed,
   });
+  const recorded = (await store.getRun(runId))!;
   await pool.prewarm(
-    Math.min(warmSlots(options), Math.max(1, open.length)),
-    (await store.getRun(runId))?.integrationHead ?? (await store.getRun(runId))!.baseCommit,
+    Math.min(warm, Math.max(1, open.length)),
+    recorded.integrationHead ?? recorded.baseCommit,
   );
 
   const done = (async (): Promise<RunResult> => {
