@@ -15,10 +15,10 @@ export interface AttemptHooks {
    */
   onAgentDone?: () => void;
   /**
-   * Called as the attempt's own processes are about to start (setup, then the agent), or as it ends
-   * without starting any: the claim and the hand-off are done.
+   * Lets the next worker claim (start-lane.ts): called when this attempt waits for a slot or for git to
+   * make or move one, as its own processes are about to start (setup, then the agent), or as it ends.
    */
-  onLaunch?: () => void;
+  releaseLane?: () => void;
   /** Called once the agent's process has started, or the attempt ended without starting one. */
   onAgentStarted?: () => void;
   /** The commit waits for it (execute.ts: the worker's next agent starts first). */
@@ -97,7 +97,9 @@ export async function runAttempt(
 
     const handoffStart = performance.now();
     try {
-      slot = await ctx.pool.acquire(base, taskBranch(runId, taskId));
+      slot = await ctx.pool.acquire(base, taskBranch(runId, taskId), {
+        ...(hooks.releaseLane ? { onWait: hooks.releaseLane } : {}),
+      });
     } catch (err) {
       return void (await fail(`could not prepare a worktree: ${(err as Error).message}`));
     }
@@ -140,7 +142,7 @@ export async function runAttempt(
       return ran;
     };
 
-    hooks.onLaunch?.();
+    hooks.releaseLane?.();
     if (ctx.options.setup) {
       const setup = await inSlot([ctx.options.setup], "setup.log");
       timings.setupMs = setup.durationMs;
@@ -271,7 +273,7 @@ export async function runAttempt(
   } catch (err) {
     await fail(`internal error: ${(err as Error).message}`).catch(() => {});
   } finally {
-    hooks.onLaunch?.();
+    hooks.releaseLane?.();
     hooks.onAgentStarted?.();
     clearInterval(renew);
     ctx.killSignal.removeEventListener("abort", onKill);

@@ -132,7 +132,7 @@ export async function execute(
         claim,
         { laneMs: round(started - queued), claimMs: round(performance.now() - started) },
         {
-          onLaunch: leave,
+          releaseLane: leave,
           onAgentDone: () => {
             agentDone();
             // With nothing left to claim there is no next agent to wait for: the commit goes at once.

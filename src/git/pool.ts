@@ -131,8 +131,11 @@ export class WorktreePool {
     this.initialized = true;
   }
 
-  /** Leases a slot, checked out at `base` on the (force-created) branch `branch`, clean. */
-  async acquire(base: string, branch: string): Promise<Slot> {
+  /**
+   * Leases a slot, checked out at `base` on the (force-created) branch `branch`, clean. `onWait` is
+   * called (once) when no slot is at hand: the acquirer waits for one, or git makes or moves it.
+   */
+  async acquire(base: string, branch: string, opts: { onWait?: () => void } = {}): Promise<Slot> {
     this.assertUsable();
     const started = performance.now();
     const short = normalizeBranch(branch);
@@ -142,14 +145,16 @@ export class WorktreePool {
       const sha = isFullSha(base) ? base : await resolveCommit(this.git, base);
       await this.waitForBranch(short);
       const claimed = this.claim(sha, this.waiters.length);
-      return { sha, claimed: claimed ? Promise.resolve(claimed) : this.enqueue(sha) };
+      return { sha, claimed: claimed ? Promise.resolve(claimed) : this.enqueue(sha), queued: !claimed };
     });
     this.gate = turn.then(
       () => {},
       () => {},
     );
-    const { sha, claimed } = await turn;
+    const { sha, claimed, queued } = await turn;
+    if (queued) opts.onWait?.();
     const { entry, create } = await claimed;
+    if (!queued && (create || entry.cleanAt !== sha)) opts.onWait?.();
     try {
       if (create) {
         await this.work.make(entry, sha);

@@ -342,6 +342,35 @@ describe("WorktreePool", () => {
     expect(events).toEqual(["slot:acquired"]);
   });
 
+  it("says when an acquirer would wait (no slot free, or git must make or move one), and not when a clean slot is at hand", async () => {
+    pool = new WorktreePool({ git: new Git(repo.dir), maxSlots: 1 });
+    await pool.init();
+    let waits = 0;
+    const onWait = () => waits++;
+    // No slot yet: git makes one.
+    const first = await pool.acquire("main", "orchard/r/tasks/1", { onWait });
+    expect(waits).toBe(1);
+    // The only slot is taken: the acquirer queues, and says so before it gets one.
+    let second: Slot | undefined;
+    const secondP = pool.acquire("main", "orchard/r/tasks/2", { onWait }).then((s) => {
+      second = s;
+      return s;
+    });
+    for (let i = 0; i < 100 && waits < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect([waits, second]).toEqual([2, undefined]);
+    pool.release(first);
+    pool.release(await secondP);
+    await pool.settled();
+    // Free and clean at the base: handed off without waiting.
+    pool.release(await pool.acquire("main", "orchard/r/tasks/3", { onWait }));
+    expect(waits).toBe(2);
+    await pool.settled();
+    // Free but clean at another commit: git moves it.
+    const side = await sideCommit({ "side.txt": "side\n" });
+    await pool.acquire(side, "orchard/r/tasks/4", { onWait });
+    expect(waits).toBe(3);
+  });
+
   describe("a release whose reset is put off", () => {
     it("leaves the slot as it is until a slot is wanted, then resets it straight to the new base", async () => {
       const events: string[] = [];
