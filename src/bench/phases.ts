@@ -1,6 +1,6 @@
 /** Per-task phase times (ms) of one attempt, as the engine recorded them. */
 export interface PhaseSamples {
-  /** A free worker waiting for the workers ahead to claim and launch theirs (engine/start-lane.ts). */
+  /** A free worker waiting for the workers ahead to claim and launch theirs (the start lane, engine/execute.ts). */
   lane: number[];
   claim: number[];
   handoff: number[];

@@ -15,7 +15,7 @@ export interface AttemptHooks {
    */
   onAgentDone?: () => void;
   /**
-   * Lets the next worker claim (start-lane.ts): called when this attempt waits for a slot or for git to
+   * Lets the next worker claim (the start lane, execute.ts): called when this attempt waits for a slot or for git to
    * make or move one, as its own processes are about to start (setup, then the agent), or as it ends.
    */
   releaseLane?: () => void;
@@ -97,13 +97,15 @@ export async function runAttempt(
 
     const handoffStart = performance.now();
     try {
-      slot = await ctx.pool.acquire(base, taskBranch(runId, taskId), {
-        ...(hooks.releaseLane ? { onWait: hooks.releaseLane } : {}),
-      });
+      slot = await ctx.pool.acquire(
+        base,
+        taskBranch(runId, taskId),
+        hooks.releaseLane ? { onWait: hooks.releaseLane } : {},
+      );
     } catch (err) {
       return void (await fail(`could not prepare a worktree: ${(err as Error).message}`));
     }
-    timings.handoffMs = round(performance.now() - handoffStart);
+    timings.handoffMs = roundMs(performance.now() - handoffStart);
     bus.emit({ type: "slot:acquired", runId, slot: slot.id, taskId, handoffMs: timings.handoffMs });
     bus.emit({
       type: "task:started",
@@ -236,7 +238,7 @@ export async function runAttempt(
     if (hooks.commitGate) await hooks.commitGate;
     const commitStart = performance.now();
     const committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
-    timings.commitMs = round(performance.now() - commitStart);
+    timings.commitMs = roundMs(performance.now() - commitStart);
     if (!groupLeft) stagedKey = committed.cleanKey;
     if (!committed.changed && !task.allowNoChanges) {
       return void (await fail(
@@ -288,4 +290,5 @@ function commitMessage(task: { id: string; title: string; commit?: string }): st
   return `${subject}\n\nOrchard-Task: ${task.id}\n`;
 }
 
-const round = (ms: number) => Math.round(ms * 100) / 100;
+/** Milliseconds to two decimals, as attempt timings are kept. */
+export const roundMs = (ms: number) => Math.round(ms * 100) / 100;

@@ -43,7 +43,7 @@ export interface AgentUsage {
 
 /** Milliseconds spent in each phase of one attempt. */
 export interface AttemptTimings {
-  /** Waiting for the workers ahead to claim and launch theirs (engine/start-lane.ts), before the claim. */
+  /** Waiting for the workers ahead to claim and launch theirs (the start lane, engine/execute.ts), before the claim. */
   laneMs?: number;
   claimMs?: number;
   handoffMs?: number;
