@@ -29,6 +29,12 @@ export interface RepoIdentity {
   writer: { author: Ident; committer: Ident } | null;
   /** No `commit.cleanup` is configured: `git commit -F` would only tidy whitespace (commit.ts). */
   defaultCleanup: boolean;
+  /**
+   * Work-tree paths are the index's bytes, case and all (no core.ignoreCase, no
+   * core.precomposeUnicode), and nothing asks for an fsync: a slot's reset may remove a task's new
+   * files in-process (slot-undo.ts).
+   */
+  plainPaths: boolean;
 }
 
 /**
@@ -102,7 +108,18 @@ async function lookUp(git: Git): Promise<RepoIdentity> {
     !config.has("core.fsync") &&
     !isTrue(config.get("core.fsyncobjectfiles")) &&
     !GIT_WRITES_WHEN_SET.some((key) => process.env[key] !== undefined);
-  return { env, writer: plain ? { author, committer } : null, defaultCleanup: !config.has("commit.cleanup") };
+  const plainPaths =
+    !isTrue(config.get("core.ignorecase")) &&
+    !isTrue(config.get("core.precomposeunicode")) &&
+    !config.has("core.fsync") &&
+    process.env.GIT_INDEX_FILE === undefined &&
+    process.env.GIT_WORK_TREE === undefined;
+  return {
+    env,
+    writer: plain ? { author, committer } : null,
+    defaultCleanup: !config.has("commit.cleanup"),
+    plainPaths,
+  };
 }
 
 /**

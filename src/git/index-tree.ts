@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import { writeTreeObject } from "./objects.js";
 
 /** On-disk entry flags (gitformat-index(5)). */
+const ASSUME_VALID = 0x8000;
 const EXTENDED = 0x4000;
 const STAGE_MASK = 0x3000;
 const NAME_MASK = 0x0fff;
 /** Extended flags (index v3+). */
+const SKIP_WORKTREE = 0x4000;
 const INTENT_TO_ADD = 0x2000;
 /** Entry modes git writes into trees as they are. */
 const MODES = new Map([
@@ -17,11 +19,13 @@ const MODES = new Map([
 /** A split index keeps its entries elsewhere; a sparse one has directories for entries. */
 const UNSUPPORTED_EXTENSIONS = new Set(["link", "sdir"]);
 
-interface Entry {
+export interface IndexEntry {
   /** The path's bytes, as a latin1 string (one char per byte). */
   path: string;
   mode: string;
   oid: Buffer;
+  /** Marked assume-unchanged or skip-worktree: git does not read its file in the work tree. */
+  unread: boolean;
 }
 
 /**
@@ -61,7 +65,7 @@ export function indexCleanKey(buf: Buffer): string | null {
   return entries ? cleanKeyOf(entries) : null;
 }
 
-function cleanKeyOf(entries: readonly Entry[]): string {
+function cleanKeyOf(entries: readonly IndexEntry[]): string {
   let key = "";
   for (const e of entries) {
     if (e.mode === "160000" || e.path === ".gitignore" || e.path.endsWith("/.gitignore")) {
@@ -72,13 +76,18 @@ function cleanKeyOf(entries: readonly Entry[]): string {
 }
 
 /** The index's entries in its order (by path bytes, which is tree order too), or null (see above). */
-export function readIndexEntries(buf: Buffer): Entry[] | null {
+export function readIndexEntries(buf: Buffer): IndexEntry[] | null {
+  return parseIndex(buf)?.entries ?? null;
+}
+
+/** The index's entries (as `readIndexEntries`) and the signatures of its extensions, in order. */
+export function parseIndex(buf: Buffer): { entries: IndexEntry[]; extensions: string[] } | null {
   if (buf.length < 32 || buf.toString("latin1", 0, 4) !== "DIRC") return null;
   const version = buf.readUInt32BE(4);
   if (version < 2 || version > 4) return null;
   const count = buf.readUInt32BE(8);
   const end = buf.length - 20; // the trailing checksum
-  const entries: Entry[] = [];
+  const entries: IndexEntry[] = [];
   let pos = 12;
   let previous = "";
   for (let i = 0; i < count; i++) {
@@ -89,9 +98,12 @@ export function readIndexEntries(buf: Buffer): Entry[] | null {
     const flags = buf.readUInt16BE(pos + 60);
     pos += 62;
     if (flags & STAGE_MASK) return null;
+    let unread = (flags & ASSUME_VALID) !== 0;
     if (flags & EXTENDED) {
       if (version < 3) return null;
-      if (buf.readUInt16BE(pos) & INTENT_TO_ADD) return null;
+      const extended = buf.readUInt16BE(pos);
+      if (extended & INTENT_TO_ADD) return null;
+      unread ||= (extended & SKIP_WORKTREE) !== 0;
       pos += 2;
     }
     const mode = MODES.get(modeBits);
@@ -118,15 +130,18 @@ export function readIndexEntries(buf: Buffer): Entry[] | null {
       pos = start + ((nul - start + 8) & ~7);
     }
     if (path === "" || path.startsWith("/") || path.endsWith("/")) return null;
-    entries.push({ path, mode, oid });
+    entries.push({ path, mode, oid, unread });
     previous = path;
   }
   // Extensions: a 4-byte signature and a 4-byte size each.
+  const extensions: string[] = [];
   while (pos + 8 <= end) {
-    if (UNSUPPORTED_EXTENSIONS.has(buf.toString("latin1", pos, pos + 4))) return null;
+    const signature = buf.toString("latin1", pos, pos + 4);
+    if (UNSUPPORTED_EXTENSIONS.has(signature)) return null;
+    extensions.push(signature);
     pos += 8 + buf.readUInt32BE(pos + 4);
   }
-  return pos === end ? entries : null;
+  return pos === end ? { entries, extensions } : null;
 }
 
 /**
@@ -134,7 +149,7 @@ export function readIndexEntries(buf: Buffer): Entry[] | null {
  * paths list a directory's entries together, and in tree order: git orders a directory `d` as `d/`,
  * which is where its paths sort among its siblings.
  */
-function writeTrees(entries: readonly Entry[], commonDir: string): string {
+function writeTrees(entries: readonly IndexEntry[], commonDir: string): string {
   // The open directories, root first: each collects its entries' bytes.
   const stack: Array<{ name: string; parts: Buffer[] }> = [{ name: "", parts: [] }];
   let openDirs: string[] = [];

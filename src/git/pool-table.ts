@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { type SlotSnapshot, type SlotState, slotName } from "./slot.js";
 import { realSlotGitDir } from "./slot-ops.js";
+import type { IndexSnapshot } from "./slot-undo.js";
 
 /** One slot as the pool keeps it in memory. */
 export interface Entry {
@@ -22,6 +23,8 @@ export interface Entry {
   deferred: boolean;
   /** Given at release: the work tree was all staged and committed, with this clean key (index-tree.ts). */
   stagedKey: string | null;
+  /** Its index as git left it clean at a commit, for resets that undo a task's additions (slot-undo.ts). */
+  snapshot: IndexSnapshot | null;
 }
 
 /**
@@ -46,6 +49,7 @@ export class SlotTable {
       marked: false,
       deferred: false,
       stagedKey: null,
+      snapshot: null,
     };
     this.entries.set(index, entry);
     return entry;

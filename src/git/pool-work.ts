@@ -1,12 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "./git.js";
+import { repoIdentity } from "./identity.js";
 import { indexCleanKey } from "./index-tree.js";
 import { SlotCosts } from "./pool-costs.js";
 import type { Entry, SlotTable } from "./pool-table.js";
+import { isFullSha } from "./ref-files.js";
 import { type PoolEvent, slotName } from "./slot.js";
 import { resetSlot } from "./slot-ops.js";
 import { addSlotWorktree, rebuildSlot } from "./slot-rebuild.js";
+import { snapshotIndex, undoAdditions } from "./slot-undo.js";
 
 /**
  * The pool's work on slots nobody holds: resets after release, moves, marks, slots made in advance. A
@@ -23,7 +26,7 @@ export class SlotWork {
   constructor(
     private readonly git: Git,
     private readonly table: SlotTable,
-    private readonly hooks: { emit(event: PoolEvent): void; dispatch(): void },
+    private readonly hooks: { emit(event: PoolEvent): void; dispatch(): void; commonDir(): string },
   ) {}
 
   /** `git worktree add` for a new slot, timed for SlotCosts. */
@@ -31,6 +34,7 @@ export class SlotWork {
     const started = performance.now();
     await addSlotWorktree(this.git, entry.dir, commit);
     this.costs.made(Math.round(performance.now() - started));
+    await this.learn(entry, commit);
   }
 
   /**
@@ -38,7 +42,8 @@ export class SlotWork {
    * clean key is the target's (index-tree.ts): the checkout then leaves nothing clean would remove, as
    * `git add -A` left no untracked file and both ignore the same files. One git process fewer per task
    * (measured in docs/benchmarks.md). An empty directory the agent made may stay: git sees no file in
-   * it, so no commit can carry it.
+   * it, so no commit can carry it. Where, on top of that, the task only added files, the checkout is
+   * done in-process (slot-undo.ts): no git process at all.
    */
   reset(entry: Entry, target?: string): Promise<void> {
     const started = performance.now();
@@ -47,12 +52,36 @@ export class SlotWork {
     return this.run(entry, async () => {
       const known = target !== undefined ? this.cleanKeys.get(target) : undefined;
       const skipClean = staged !== null && known !== undefined && known === staged;
-      entry.cleanAt = await resetSlot(this.git, entry.dir, target, { skipClean });
-      if (!skipClean && !this.cleanKeys.has(entry.cleanAt)) await this.learnCleanKey(entry);
+      const undone = skipClean && target !== undefined ? await this.undo(entry, target) : false;
+      if (undone === true) entry.cleanAt = target!;
+      else {
+        // Halfway through an undo that failed, git cleans as well.
+        entry.cleanAt = await resetSlot(this.git, entry.dir, target, {
+          skipClean: skipClean && undone === false,
+        });
+        await this.learn(entry, entry.cleanAt);
+      }
       const ms = performance.now() - started;
       this.costs.reset(ms);
       this.hooks.emit({ type: "slot:reset", slotId: slotName(entry.index), ms });
     });
+  }
+
+  /** The in-process reset to `target`: true when done, false when git must do it, null when it failed halfway. */
+  private async undo(entry: Entry, target: string): Promise<boolean | null> {
+    const snapshot = entry.snapshot;
+    if (snapshot?.commit !== target) return false;
+    const plain = await repoIdentity(this.git).then(
+      (found) => found.plainPaths,
+      () => false,
+    );
+    if (!plain) return false;
+    try {
+      return await undoAdditions(entry.dir, this.table.gitDirOf(entry), this.hooks.commonDir(), snapshot);
+    } catch {
+      entry.snapshot = null;
+      return null;
+    }
   }
 
   /**
@@ -67,6 +96,7 @@ export class SlotWork {
         if (cleanAt !== undefined) entry.cleanAt = cleanAt;
       } catch {
         entry.gitDir = null;
+        entry.snapshot = null;
         try {
           entry.cleanAt = await rebuildSlot(this.git, entry.dir, entry.base ?? cleanAt ?? "HEAD");
         } catch (error) {
@@ -95,12 +125,17 @@ export class SlotWork {
     entry.work = this.reset(entry);
   }
 
-  /** Records the clean key of the commit a slot was just checked out and cleaned at, from its index. */
-  private async learnCleanKey(entry: Entry): Promise<void> {
-    const at = entry.cleanAt;
-    if (at === null) return;
-    const index = await readFile(join(this.table.gitDirOf(entry), "index")).catch(() => null);
-    const key = index ? indexCleanKey(index) : null;
+  /**
+   * Reads the index of a slot git just checked out and cleaned at `at`: the snapshot a later reset may
+   * restore (slot-undo.ts), and the commit's clean key.
+   */
+  private async learn(entry: Entry, at: string): Promise<void> {
+    const index = isFullSha(at)
+      ? await readFile(join(this.table.gitDirOf(entry), "index")).catch(() => null)
+      : null;
+    entry.snapshot = index ? snapshotIndex(at, index) : null;
+    if (index === null || this.cleanKeys.has(at)) return;
+    const key = indexCleanKey(index);
     if (key === null) return;
     if (this.cleanKeys.size >= 64) this.cleanKeys.clear();
     this.cleanKeys.set(at, key);

@@ -94,6 +94,7 @@ export class WorktreePool {
     this.work = new SlotWork(this.git, this.table, {
       emit: (event) => this.emit(event),
       dispatch: () => this.dispatch(),
+      commonDir: () => this.commonDir,
     });
   }
 

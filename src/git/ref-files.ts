@@ -79,6 +79,12 @@ export async function writeSymbolicHead(gitDir: string, commonDir: string, ref: 
   return underLock(join(gitDir, "HEAD"), `ref: ${ref}\n`, "HEAD", () => true);
 }
 
+/** Detaches the HEAD of the worktree whose git dir is `gitDir` at `sha`, as `git update-ref --no-deref HEAD sha`. */
+export async function writeDetachedHead(gitDir: string, commonDir: string, sha: string): Promise<boolean> {
+  if (!SHA.test(sha) || !refFilesWritable(commonDir)) return false;
+  return underLock(join(gitDir, "HEAD"), `${sha}\n`, "HEAD", () => true);
+}
+
 /**
  * Takes `<path>.lock`, runs `check` (false: give up quietly, nothing written), then writes `content` and
  * renames the lock into place. The lock is always gone when this returns.
