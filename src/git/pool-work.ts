@@ -9,7 +9,7 @@ import { isFullSha } from "./ref-files.js";
 import { type PoolEvent, slotName } from "./slot.js";
 import { resetSlot } from "./slot-ops.js";
 import { addSlotWorktree, rebuildSlot } from "./slot-rebuild.js";
-import { snapshotIndex, undoAdditions } from "./slot-undo.js";
+import { IndexSnapshot, undoAdditions } from "./slot-undo.js";
 
 /**
  * The pool's work on slots nobody holds: resets after release, moves, marks, slots made in advance. A
@@ -126,14 +126,15 @@ export class SlotWork {
   }
 
   /**
-   * Reads the index of a slot git just checked out and cleaned at `at`: the snapshot a later reset may
-   * restore (slot-undo.ts), and the commit's clean key.
+   * Reads the index of a slot that is clean at `at` (git just checked it out, or it is handed off
+   * clean): the snapshot a later reset may restore (slot-undo.ts), and the commit's clean key. Before
+   * a hand-off completes, so that no task can have written to the index yet.
    */
-  private async learn(entry: Entry, at: string): Promise<void> {
+  async learn(entry: Entry, at: string): Promise<void> {
     const index = isFullSha(at)
       ? await readFile(join(this.table.gitDirOf(entry), "index")).catch(() => null)
       : null;
-    entry.snapshot = index ? snapshotIndex(at, index) : null;
+    entry.snapshot = index ? new IndexSnapshot(at, index) : null;
     if (index === null || this.cleanKeys.has(at)) return;
     const key = indexCleanKey(index);
     if (key === null) return;

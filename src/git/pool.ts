@@ -181,7 +181,11 @@ export class WorktreePool {
               sha,
             )
           : handOffMoved(this.git, entry.dir, short, sha);
-      await Promise.all([unmarked, handedOff]);
+      // A slot adopted from an earlier run is clean at its mark: its index is read before the task
+      // starts, for the in-process reset after it (slot-undo.ts).
+      const learnt =
+        entry.cleanAt === sha && entry.snapshot?.commit !== sha ? this.work.learn(entry, sha) : undefined;
+      await Promise.all([unmarked, handedOff, learnt]);
     } catch (error) {
       this.work.afterFailedHandOff(entry, create);
       throw error;

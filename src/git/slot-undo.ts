@@ -25,14 +25,6 @@ import { writeDetachedHead } from "./ref-files.js";
  * in the slot's git dir besides its HEAD, index and logs — declines, and git resets the slot.
  */
 
-/** A slot's index as git wrote it after checking the slot out, clean, at `commit`. */
-export interface IndexSnapshot {
-  commit: string;
-  bytes: Buffer;
-  /** Path → `<mode> <object>` of each entry. */
-  entries: Map<string, string>;
-}
-
 /** Extensions git's checkout writes that stay true when the same bytes are written back. */
 const KEPT_EXTENSIONS = new Set(["TREE", "EOIE", "IEOT"]);
 
@@ -49,8 +41,30 @@ const QUIET_GIT_DIR = new Set([
   "locked",
 ]);
 
-/** The snapshot of `bytes`, a slot's index just after a checkout at `commit`; null when it cannot serve. */
-export function snapshotIndex(commit: string, bytes: Buffer): IndexSnapshot | null {
+/**
+ * A slot's index as git wrote it after checking the slot out, clean, at `commit` (or as a reset here
+ * wrote it back). Read whole when the slot is handed off clean; parsed at the first reset that needs it.
+ */
+export class IndexSnapshot {
+  private parsed: Map<string, string> | null | undefined;
+
+  constructor(
+    readonly commit: string,
+    readonly bytes: Buffer,
+  ) {}
+
+  /**
+   * Path → `<mode> <object>` of each entry; null when the index cannot serve: an extension beyond the
+   * cache tree and its offsets (an untracked cache, an fsmonitor token), an entry git does not read
+   * from the work tree, anything the reader leaves to git.
+   */
+  entries(): Map<string, string> | null {
+    if (this.parsed === undefined) this.parsed = parseEntries(this.bytes);
+    return this.parsed;
+  }
+}
+
+function parseEntries(bytes: Buffer): Map<string, string> | null {
   const parsed = parseIndex(bytes);
   if (!parsed || parsed.extensions.some((signature) => !KEPT_EXTENSIONS.has(signature))) return null;
   const entries = new Map<string, string>();
@@ -58,7 +72,7 @@ export function snapshotIndex(commit: string, bytes: Buffer): IndexSnapshot | nu
     if (entry.unread) return null;
     entries.set(entry.path, `${entry.mode} ${entry.oid.toString("hex")}`);
   }
-  return { commit, bytes, entries };
+  return entries;
 }
 
 /**
@@ -72,13 +86,14 @@ export async function undoAdditions(
   commonDir: string,
   snapshot: IndexSnapshot,
 ): Promise<boolean> {
-  if (readdirSync(gitDir).some((name) => !QUIET_GIT_DIR.has(name))) return false;
+  const before = snapshot.entries();
+  if (!before || readdirSync(gitDir).some((name) => !QUIET_GIT_DIR.has(name))) return false;
   const current = parseIndex(readFileSync(join(gitDir, "index")));
   if (!current) return false;
   const added: string[] = [];
   let kept = 0;
   for (const entry of current.entries) {
-    const was = snapshot.entries.get(entry.path);
+    const was = before.get(entry.path);
     if (entry.unread) return false;
     if (was === undefined) {
       if (entry.mode === "160000") return false;
@@ -86,7 +101,7 @@ export async function undoAdditions(
     } else if (was !== `${entry.mode} ${entry.oid.toString("hex")}`) return false;
     else kept++;
   }
-  if (kept !== snapshot.entries.size) return false;
+  if (kept !== before.size) return false;
 
   // The index lock, as git takes it: no git command works on this index meanwhile.
   const lock = join(gitDir, "index.lock");

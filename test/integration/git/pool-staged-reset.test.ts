@@ -159,6 +159,20 @@ describe("a slot's reset after a task that only added files", () => {
     expect((await gitView(slot.dir)).status).toBe("!! pkg/node_modules/cached.js\n");
   });
 
+  it("is done without git in a slot adopted from an earlier pool, whose index is read at its hand-off", async () => {
+    await task(1, addFile("one.txt"));
+    await pool.settled();
+    git = new RecordingGit(repo.dir);
+    pool = new WorktreePool({ git, maxSlots: 1 });
+    await pool.init();
+    const slot = await task(2, addFile("two.txt"));
+    expect(git.commands.filter((args) => args[0] !== "add" && args[0] !== "config")).toEqual([]);
+    expect(existsSync(join(slot.dir, "two.txt"))).toBe(false);
+    const view = await gitView(slot.dir);
+    expect(view).toMatchObject({ head: repo.head, detached: true, staged: "", status: "" });
+    expect(view.index).toBe(view.tree);
+  });
+
   it("leaves the reset to git when a file was deleted or its mode changed", async () => {
     const slot = await task(1, (s) => rm(join(s.dir, "src/a.ts")));
     expect(git.checkouts()).toBe(1);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { snapshotIndex, undoAdditions } from "../../../src/git/slot-undo.js";
+import { IndexSnapshot, undoAdditions } from "../../../src/git/slot-undo.js";
 import { makeRepo, git as rawGit, type TestRepo } from "../../helpers/git-repo.js";
 
 let repo: TestRepo;
@@ -23,7 +23,7 @@ const indexNow = () => readFile(join(gitDir, "index"));
 
 describe("undoAdditions", () => {
   it("declines, changing nothing, while another git holds the slot's index lock", async () => {
-    const snapshot = snapshotIndex(repo.head, await indexNow())!;
+    const snapshot = new IndexSnapshot(repo.head, await indexNow());
     await writeFile(join(slot, "new.txt"), "new\n");
     await rawGit(slot, ["add", "-A"]);
     await writeFile(join(gitDir, "index.lock"), "");
@@ -33,7 +33,7 @@ describe("undoAdditions", () => {
   });
 
   it("declines a modified file and leaves it as the task left it", async () => {
-    const snapshot = snapshotIndex(repo.head, await indexNow())!;
+    const snapshot = new IndexSnapshot(repo.head, await indexNow());
     await writeFile(join(slot, "src/a.ts"), "changed\n");
     await rawGit(slot, ["add", "-A"]);
     const before = await indexNow();
@@ -43,16 +43,16 @@ describe("undoAdditions", () => {
   });
 });
 
-describe("snapshotIndex", () => {
+describe("IndexSnapshot", () => {
   it("takes no index with an untracked cache or skip-worktree entries: restoring one would lie to git", async () => {
-    expect(snapshotIndex(repo.head, await indexNow())?.entries.get("src/a.ts")).toMatch(
+    expect(new IndexSnapshot(repo.head, await indexNow()).entries()?.get("src/a.ts")).toMatch(
       /^100644 [0-9a-f]{40}$/,
     );
     await rawGit(slot, ["-c", "core.untrackedCache=true", "update-index", "--untracked-cache"]);
     await rawGit(slot, ["-c", "core.untrackedCache=true", "status", "--porcelain"]);
-    expect(snapshotIndex(repo.head, await indexNow())).toBeNull();
+    expect(new IndexSnapshot(repo.head, await indexNow()).entries()).toBeNull();
     await rawGit(slot, ["update-index", "--no-untracked-cache"]);
     await rawGit(slot, ["update-index", "--skip-worktree", "src/a.ts"]);
-    expect(snapshotIndex(repo.head, await indexNow())).toBeNull();
+    expect(new IndexSnapshot(repo.head, await indexNow()).entries()).toBeNull();
   });
 });
