@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "./git.js";
@@ -134,7 +135,25 @@ export class SlotWork {
     const index = isFullSha(at)
       ? await readFile(join(this.table.gitDirOf(entry), "index")).catch(() => null)
       : null;
-    entry.snapshot = index ? new IndexSnapshot(at, index) : null;
+    this.learnFrom(entry, at, index);
+  }
+
+  /**
+   * `learn` on a hand-off's path: one small file read synchronously, where a thread-pool read would be
+   * the last thing the hand-off waits for.
+   */
+  learnNow(entry: Entry, at: string): void {
+    let index: Buffer | null = null;
+    try {
+      index = readFileSync(join(this.table.gitDirOf(entry), "index"));
+    } catch {
+      // No index to learn from: the slot's reset goes to git.
+    }
+    this.learnFrom(entry, at, index);
+  }
+
+  private learnFrom(entry: Entry, at: string, index: Buffer | null): void {
+    entry.snapshot = index && isFullSha(at) ? new IndexSnapshot(at, index) : null;
     if (index === null || this.cleanKeys.has(at)) return;
     const key = indexCleanKey(index);
     if (key === null) return;
