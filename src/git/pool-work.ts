@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "./git.js";
 import { repoIdentity } from "./identity.js";
@@ -35,7 +34,7 @@ export class SlotWork {
     const started = performance.now();
     await addSlotWorktree(this.git, entry.dir, commit);
     this.costs.made(Math.round(performance.now() - started));
-    await this.learn(entry, commit);
+    this.learn(entry, commit);
   }
 
   /**
@@ -60,7 +59,7 @@ export class SlotWork {
         entry.cleanAt = await resetSlot(this.git, entry.dir, target, {
           skipClean: skipClean && undone === false,
         });
-        await this.learn(entry, entry.cleanAt);
+        this.learn(entry, entry.cleanAt);
       }
       const ms = performance.now() - started;
       this.costs.reset(ms);
@@ -129,31 +128,17 @@ export class SlotWork {
   /**
    * Reads the index of a slot that is clean at `at` (git just checked it out, or it is handed off
    * clean): the snapshot a later reset may restore (slot-undo.ts), and the commit's clean key. Before
-   * a hand-off completes, so that no task can have written to the index yet.
+   * a hand-off completes, so that no task can have written to the index yet. Synchronously: one small
+   * file, where a thread-pool read would be the last thing a hand-off waits for.
    */
-  async learn(entry: Entry, at: string): Promise<void> {
-    const index = isFullSha(at)
-      ? await readFile(join(this.table.gitDirOf(entry), "index")).catch(() => null)
-      : null;
-    this.learnFrom(entry, at, index);
-  }
-
-  /**
-   * `learn` on a hand-off's path: one small file read synchronously, where a thread-pool read would be
-   * the last thing the hand-off waits for.
-   */
-  learnNow(entry: Entry, at: string): void {
+  learn(entry: Entry, at: string): void {
     let index: Buffer | null = null;
     try {
-      index = readFileSync(join(this.table.gitDirOf(entry), "index"));
+      if (isFullSha(at)) index = readFileSync(join(this.table.gitDirOf(entry), "index"));
     } catch {
-      // No index to learn from: the slot's reset goes to git.
+      // No index to learn from: the slot's next reset goes to git.
     }
-    this.learnFrom(entry, at, index);
-  }
-
-  private learnFrom(entry: Entry, at: string, index: Buffer | null): void {
-    entry.snapshot = index && isFullSha(at) ? new IndexSnapshot(at, index) : null;
+    entry.snapshot = index ? new IndexSnapshot(at, index) : null;
     if (index === null || this.cleanKeys.has(at)) return;
     const key = indexCleanKey(index);
     if (key === null) return;

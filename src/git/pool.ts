@@ -183,7 +183,7 @@ export class WorktreePool {
           : handOffMoved(this.git, entry.dir, short, sha);
       // A slot adopted from an earlier run is clean at its mark: its index is read before the task
       // starts, for the in-process reset after it (slot-undo.ts).
-      if (entry.cleanAt === sha && entry.snapshot?.commit !== sha) this.work.learnNow(entry, sha);
+      if (entry.cleanAt === sha && entry.snapshot?.commit !== sha) this.work.learn(entry, sha);
       await Promise.all([unmarked, handedOff]);
     } catch (error) {
       this.work.afterFailedHandOff(entry, create);
