@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { writeTreeObject } from "./objects.js";
+import { hasLooseObject, writeTreeObject } from "./objects.js";
 
 /** On-disk entry flags (gitformat-index(5)). */
 const ASSUME_VALID = 0x8000;
@@ -45,8 +45,10 @@ export function writeIndexTreeKeyed(
   commonDir: string,
 ): { tree: string; cleanKey: string } | null {
   try {
-    const entries = readIndexEntries(readFileSync(indexPath));
-    return entries ? { tree: writeTrees(entries, commonDir), cleanKey: cleanKeyOf(entries) } : null;
+    const parsed = parseIndex(readFileSync(indexPath));
+    if (!parsed) return null;
+    const { entries, cacheTree } = parsed;
+    return { tree: writeTrees(entries, commonDir, cacheTree), cleanKey: cleanKeyOf(entries) };
   } catch {
     // Unreadable, or an object that could not be written: git tries, and says what is wrong.
     return null;
@@ -80,8 +82,18 @@ export function readIndexEntries(buf: Buffer): IndexEntry[] | null {
   return parseIndex(buf)?.entries ?? null;
 }
 
-/** The index's entries (as `readIndexEntries`) and the signatures of its extensions, in order. */
-export function parseIndex(buf: Buffer): { entries: IndexEntry[]; extensions: string[] } | null {
+/**
+ * The index's cache tree (its `TREE` extension): for each directory (`""` is the root) whose tree git
+ * still knows, that tree's name and how many index entries it covers. `git add` drops a directory (and
+ * its parents) from it when it stages a path inside; the rest stay as the last checkout or commit
+ * left them.
+ */
+export type CacheTree = ReadonlyMap<string, { entries: number; oid: Buffer }>;
+
+/** The index's entries (as `readIndexEntries`), the signatures of its extensions in order, its cache tree. */
+export function parseIndex(
+  buf: Buffer,
+): { entries: IndexEntry[]; extensions: string[]; cacheTree: CacheTree } | null {
   if (buf.length < 32 || buf.toString("latin1", 0, 4) !== "DIRC") return null;
   const version = buf.readUInt32BE(4);
   if (version < 2 || version > 4) return null;
@@ -135,21 +147,77 @@ export function parseIndex(buf: Buffer): { entries: IndexEntry[]; extensions: st
   }
   // Extensions: a 4-byte signature and a 4-byte size each.
   const extensions: string[] = [];
+  let cacheTree: CacheTree = new Map();
   while (pos + 8 <= end) {
     const signature = buf.toString("latin1", pos, pos + 4);
     if (UNSUPPORTED_EXTENSIONS.has(signature)) return null;
     extensions.push(signature);
-    pos += 8 + buf.readUInt32BE(pos + 4);
+    const size = buf.readUInt32BE(pos + 4);
+    if (signature === "TREE" && pos + 8 + size <= end) {
+      cacheTree = parseCacheTree(buf.subarray(pos + 8, pos + 8 + size));
+    }
+    pos += 8 + size;
   }
-  return pos === end ? { entries, extensions } : null;
+  return pos === end ? { entries, extensions, cacheTree } : null;
+}
+
+/**
+ * The `TREE` extension (gitformat-index(5)), depth first from the root: each node is its name (relative
+ * to its parent) and a NUL, its entry count (-1: invalidated), a space, its number of subtrees, a line
+ * break, then its tree's name unless it is invalidated. Only the valid nodes are kept; a malformed
+ * extension gives an empty cache tree, and every tree is written from the entries.
+ */
+function parseCacheTree(ext: Buffer): CacheTree {
+  const nodes = new Map<string, { entries: number; oid: Buffer }>();
+  // The directories whose subtrees are still to come, innermost last, with how many are left.
+  const open: Array<{ path: string; left: number }> = [];
+  let pos = 0;
+  while (pos < ext.length) {
+    const nul = ext.indexOf(0, pos);
+    const eol = nul === -1 ? -1 : ext.indexOf(10, nul);
+    const counts = eol === -1 ? null : /^(-?\d+) (\d+)$/.exec(ext.toString("latin1", nul + 1, eol));
+    if (!counts) return new Map();
+    const name = ext.toString("latin1", pos, nul);
+    const entries = Number(counts[1]);
+    pos = eol + 1;
+    const parent = open.at(-1);
+    if (parent) parent.left--;
+    else if (nodes.size > 0 || name !== "") return new Map();
+    const path = parent ? (parent.path === "" ? name : `${parent.path}/${name}`) : "";
+    if (entries >= 0) {
+      if (pos + 20 > ext.length) return new Map();
+      nodes.set(path, { entries, oid: ext.subarray(pos, pos + 20) });
+      pos += 20;
+    }
+    open.push({ path, left: Number(counts[2]) });
+    while (open.length > 0 && open.at(-1)!.left === 0) open.pop();
+    if (open.length === 0 && pos < ext.length) return new Map();
+  }
+  return open.length === 0 ? nodes : new Map();
 }
 
 /**
  * Writes the trees of `entries` (sorted by path bytes) bottom-up and returns the root's name. Sorted
  * paths list a directory's entries together, and in tree order: git orders a directory `d` as `d/`,
- * which is where its paths sort among its siblings.
+ * which is where its paths sort among its siblings. A directory the cache tree still knows is taken
+ * from it, as `git write-tree` takes it, where its tree is there as a loose object (one that is only
+ * packed is written from the entries, and loose, once): a commit then costs the directories `git add`
+ * touched, not the whole repository.
  */
-function writeTrees(entries: readonly IndexEntry[], commonDir: string): string {
+function writeTrees(entries: readonly IndexEntry[], commonDir: string, cacheTree: CacheTree): string {
+  const known = (dir: string, first: number) => {
+    const node = cacheTree.get(dir);
+    if (!node || node.entries === 0 || first + node.entries > entries.length) return null;
+    // The span it covers must be exactly the directory's entries, as git keeps it.
+    const prefix = dir === "" ? "" : `${dir}/`;
+    const last = entries[first + node.entries - 1]!.path;
+    const after = entries[first + node.entries]?.path;
+    if (!last.startsWith(prefix) || after?.startsWith(prefix)) return null;
+    const sha = node.oid.toString("hex");
+    return hasLooseObject(commonDir, sha) ? { sha, entries: node.entries } : null;
+  };
+  const whole = known("", 0);
+  if (whole && whole.entries === entries.length) return whole.sha;
   // The open directories, root first: each collects its entries' bytes.
   const stack: Array<{ name: string; parts: Buffer[] }> = [{ name: "", parts: [] }];
   let openDirs: string[] = [];
@@ -158,15 +226,26 @@ function writeTrees(entries: readonly IndexEntry[], commonDir: string): string {
     const sha = writeTreeObject(commonDir, Buffer.concat(dir.parts));
     stack.at(-1)!.parts.push(treeEntry("40000", dir.name, Buffer.from(sha, "hex")));
   };
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     const names = entry.path.split("/");
     const file = names.pop()!;
     let shared = 0;
     while (shared < names.length && shared < openDirs.length && names[shared] === openDirs[shared]) shared++;
     for (let depth = openDirs.length; depth > shared; depth--) close();
-    for (let depth = shared; depth < names.length; depth++) stack.push({ name: names[depth]!, parts: [] });
-    openDirs = names;
-    stack.at(-1)!.parts.push(treeEntry(entry.mode, file, entry.oid));
+    let depth = shared;
+    for (; depth < names.length; depth++) {
+      // Entry i is the first of this directory: it was not open.
+      const cached = known(names.slice(0, depth + 1).join("/"), i);
+      if (cached) {
+        stack.at(-1)!.parts.push(treeEntry("40000", names[depth]!, Buffer.from(cached.sha, "hex")));
+        i += cached.entries - 1;
+        break;
+      }
+      stack.push({ name: names[depth]!, parts: [] });
+    }
+    openDirs = names.slice(0, depth);
+    if (depth === names.length) stack.at(-1)!.parts.push(treeEntry(entry.mode, file, entry.oid));
   }
   while (stack.length > 1) close();
   return writeTreeObject(commonDir, Buffer.concat(stack[0]!.parts));

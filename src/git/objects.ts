@@ -85,6 +85,11 @@ function writeLooseObject(commonDir: string, type: string, body: Buffer): string
   return sha;
 }
 
+/** Is the object there as a loose object (`objects/xx/…`)? */
+export function hasLooseObject(commonDir: string, sha: string): boolean {
+  return existsSync(objectPath(commonDir, sha));
+}
+
 function objectPath(commonDir: string, sha: string): string {
   return join(commonDir, "objects", sha.slice(0, 2), sha.slice(2));
 }

@@ -1,4 +1,5 @@
-import { chmod, symlink } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { chmod, readFile, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeIndexTree } from "../../../src/git/index-tree.js";
@@ -85,8 +86,77 @@ describe("writeIndexTree", () => {
     expect(writeIndexTree(index(), objects())).toBeNull();
   });
 
+  it("takes a directory's tree from the cache tree where its object is there, as git write-tree does", async () => {
+    await settle();
+    await repo.write("new.txt", "n\n");
+    await repo.git(["add", "-A"]);
+    // Git trusts the cache tree's name for z/ (it checks only that the object exists), so an index
+    // that names another tree there shows whether z/ was read from the cache or from the entries.
+    const abTree = (await repo.git(["rev-parse", "HEAD:ab"])).trim();
+    await setCachedTree("z", abTree);
+    const ours = writeIndexTree(index(), objects());
+    expect(ours).toBe(await gitTree());
+    expect(await repo.git(["rev-parse", `${ours}:z`])).toBe(`${abTree}\n`);
+  });
+
+  it("takes a nested directory from the cache tree below one git add touched", async () => {
+    await settle();
+    await repo.write("ab/new.txt", "n\n");
+    await repo.git(["add", "-A"]);
+    const zTree = (await repo.git(["rev-parse", "HEAD:z"])).trim();
+    await setCachedTree("c", zTree); // ab/c
+    const ours = writeIndexTree(index(), objects());
+    expect(ours).toBe(await gitTree());
+    expect(await repo.git(["rev-parse", `${ours}:ab/c`])).toBe(`${zTree}\n`);
+    expect(await repo.git(["rev-parse", `${ours}:ab/new.txt`])).not.toBe("");
+  });
+
+  it("writes a directory from the entries where the cache tree names a missing object, as git does", async () => {
+    await settle();
+    await repo.write("new.txt", "n\n");
+    await repo.git(["add", "-A"]);
+    await setCachedTree("z", "0123456789abcdef0123456789abcdef01234567");
+    const ours = writeIndexTree(index(), objects());
+    expect(ours).toBe(await gitTree());
+    expect(await repo.git(["rev-parse", `${ours}:z`])).toBe(await repo.git(["rev-parse", "HEAD:z"]));
+  });
+
   it("gives null for a missing or malformed index", async () => {
     expect(writeIndexTree(join(repo.dir, "no-index"), objects())).toBeNull();
     expect(writeIndexTree(join(repo.dir, "a-b"), objects())).toBeNull();
   });
 });
+
+/**
+ * A checkout's index, whole cache tree included, with no racily clean entry: git re-reads the files of
+ * those at the next `git add` and drops their directories from the cache tree, as it would for a
+ * checkout less than a second old. Staging a file at the top afterwards drops only the root.
+ */
+async function settle(): Promise<void> {
+  await repo.git(["reset", "-q", "--hard"]);
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  for (const path of (await repo.git(["ls-files", "-z"])).split("\0").filter(Boolean)) {
+    await utimes(join(repo.dir, path), hourAgo, hourAgo);
+  }
+  await repo.git(["update-index", "-q", "--refresh"]);
+}
+
+/**
+ * Rewrites the index with `oid` as the cache tree's name for the directory named `dir` (a valid node
+ * of the TREE extension, by its own name, which is unique here), and the index's checksum to match.
+ */
+async function setCachedTree(dir: string, oid: string): Promise<void> {
+  const buf = await readFile(index());
+  const ext = buf.lastIndexOf(Buffer.from("TREE"));
+  expect(ext).toBeGreaterThan(0);
+  // The node is its name, a NUL and "<entries> <subtrees>\n" (all its names here are unique).
+  const at = buf.indexOf(Buffer.from(`${dir}\0`, "latin1"), ext + 8);
+  const eol = buf.indexOf(10, at);
+  expect(buf.toString("latin1", at + dir.length + 1, eol)).toMatch(/^\d+ \d+$/);
+  Buffer.from(oid, "hex").copy(buf, eol + 1);
+  createHash("sha1")
+    .update(buf.subarray(0, buf.length - 20))
+    .digest()
+    .copy(buf, buf.length - 20);
+  await writeFile(index(), buf);
+}
