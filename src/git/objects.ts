@@ -1,18 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import {
-  closeSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, linkSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { type Ident, identSafe } from "./identity.js";
-import { isFullSha } from "./ref-files.js";
+import { isFullSha, openCreating } from "./ref-files.js";
 
 /**
  * Commit and tree objects written in-process, as loose objects in the repository's own object directory
@@ -64,11 +55,9 @@ function writeLooseObject(commonDir: string, type: string, body: Buffer): string
   const sha = createHash("sha1").update(data).digest("hex");
   const path = objectPath(commonDir, sha);
   if (existsSync(path)) return sha;
-  const dir = join(path, "..");
-  mkdirSync(dir, { recursive: true });
   // git's loose objects are read-only files, written whole under a temporary name first.
-  const tmp = join(dir, `tmp_obj_${randomBytes(6).toString("hex")}`);
-  const fd = openSync(tmp, "wx", 0o444);
+  const tmp = join(path, "..", `tmp_obj_${randomBytes(6).toString("hex")}`);
+  const fd = openCreating(tmp, 0o444);
   try {
     writeSync(fd, deflateSync(data, { level: 1 }));
   } finally {

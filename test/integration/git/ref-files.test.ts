@@ -54,6 +54,17 @@ describe("Orchard's refs written as files", () => {
     expect(await show(ref)).toBe("");
   });
 
+  it("refuse a ref below an existing ref (a file where its directory would be), as git does", async () => {
+    expect(await writeOwnRef(fixture.common, "refs/heads/orchard/q", fixture.repo.head)).toBe(true);
+    const below = "refs/heads/orchard/q/tasks/1";
+    await expect(writeOwnRef(fixture.common, below, fixture.repo.head)).rejects.toMatchObject({
+      code: "UNKNOWN",
+    });
+    await expect(fixture.repo.git(["update-ref", below, fixture.repo.head])).rejects.toThrow();
+    expect(await show("refs/heads/orchard/q")).toBe(fixture.repo.head);
+    expect(existsSync(join(fixture.common, "refs/heads/orchard/q.lock"))).toBe(false);
+  });
+
   it("decline refs that are not Orchard's and repositories whose refs are not files", async () => {
     expect(await writeOwnRef(fixture.common, "refs/heads/main", fixture.repo.head)).toBe(false);
     expect(await writeOwnRef(fixture.common, "refs/heads/orchard/../main", fixture.repo.head)).toBe(false);
