@@ -85,8 +85,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   try {
     for (const scenario of scenarios) {
       log(`scenario ${scenario.name}: ${scenario.description}`);
-      for (const spec of scenario.rows) {
-        const repo = await repoFor(options.repo ? "custom" : spec.repo);
+      for (const planned of scenario.rows) {
+        // With --repo every row runs on that repository, and says so.
+        const spec = options.repo ? { ...planned, repo: "custom" as const } : planned;
+        const repo = await repoFor(spec.repo);
         const row = await runRowInChild(
           { scenario: scenario.name, spec, repo, repeats: repeat, warmup: true },
           log,

@@ -8,7 +8,8 @@ export interface RowSpec {
   tasks: number;
   workers: number;
   durationMs: number;
-  repo: RepoSize;
+  /** The generated repository it runs on, or "custom": the one `--repo` named. */
+  repo: RepoSize | "custom";
 }
 
 export interface Scenario {

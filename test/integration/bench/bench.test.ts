@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { runAgentFloor } from "../../../src/bench/floor.js";
 import { runFreshBaseline } from "../../../src/bench/fresh.js";
 import { benchClone, generatedRepo, REPO_FILES } from "../../../src/bench/repo.js";
 import { runCli } from "../../../src/cli/program.js";
+import { makeRepo, snapshotCheckout } from "../../helpers/git-repo.js";
 
 /** A smoke check of the harness in quick mode: it runs end to end and its numbers are well-formed. No timing assertions. */
 
@@ -87,6 +89,38 @@ describe("orchard bench --quick", () => {
   it("rejects an unknown scenario as a usage error", async () => {
     const { io } = captureIo();
     expect(await runCli(["bench", "--scenario", "nope"], io)).toBe(2);
+  });
+
+  it("runs the rows on a --repo's clone, labels them so, and leaves that repository as it was", async () => {
+    const repo = await makeRepo({ generatedFiles: 30 });
+    scratch.push(repo.dir);
+    const before = await snapshotCheckout(repo.dir);
+    const branches = await repo.git(["branch", "--list"]);
+    const { io, out, err } = captureIo();
+    const args = [
+      "bench",
+      "--quick",
+      "--scenario",
+      "seed",
+      "--repo",
+      repo.dir,
+      "--no-side-by-side",
+      "--json",
+    ];
+    expect(await runCli(args, io), err()).toBe(0);
+    const rows = out()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.kind === "row");
+    expect(rows.map((r) => [r.name, r.repo, r.executions])).toEqual([
+      ["2x2x50ms", "custom", 2],
+      ["3x2x50ms", "custom", 3],
+    ]);
+    // The runs went to a private clone: not a branch, worktree or file of the repository changed.
+    expect(await snapshotCheckout(repo.dir)).toEqual(before);
+    expect(await repo.git(["branch", "--list"])).toBe(branches);
+    expect(existsSync(join(repo.dir, ".orchard"))).toBe(false);
   });
 
   it("refuses a --repo it could not clone and an --out it could not write before measuring anything", async () => {
