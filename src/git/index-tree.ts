@@ -47,7 +47,8 @@ export function writeIndexTreeKeyed(
   try {
     const parsed = parseIndex(readFileSync(indexPath));
     if (!parsed) return null;
-    const { entries, cacheTree } = parsed;
+    const { entries, treeExtension } = parsed;
+    const cacheTree = treeExtension ? parseCacheTree(treeExtension) : new Map();
     return { tree: writeTrees(entries, commonDir, cacheTree), cleanKey: cleanKeyOf(entries) };
   } catch {
     // Unreadable, or an object that could not be written: git tries, and says what is wrong.
@@ -90,10 +91,13 @@ export function readIndexEntries(buf: Buffer): IndexEntry[] | null {
  */
 export type CacheTree = ReadonlyMap<string, { entries: number; oid: Buffer }>;
 
-/** The index's entries (as `readIndexEntries`), the signatures of its extensions in order, its cache tree. */
+/**
+ * The index's entries (as `readIndexEntries`), the signatures of its extensions in order, and the bytes
+ * of its cache tree extension (`parseCacheTree` reads them; only the tree writer needs them).
+ */
 export function parseIndex(
   buf: Buffer,
-): { entries: IndexEntry[]; extensions: string[]; cacheTree: CacheTree } | null {
+): { entries: IndexEntry[]; extensions: string[]; treeExtension: Buffer | null } | null {
   if (buf.length < 32 || buf.toString("latin1", 0, 4) !== "DIRC") return null;
   const version = buf.readUInt32BE(4);
   if (version < 2 || version > 4) return null;
@@ -147,18 +151,16 @@ export function parseIndex(
   }
   // Extensions: a 4-byte signature and a 4-byte size each.
   const extensions: string[] = [];
-  let cacheTree: CacheTree = new Map();
+  let treeExtension: Buffer | null = null;
   while (pos + 8 <= end) {
     const signature = buf.toString("latin1", pos, pos + 4);
     if (UNSUPPORTED_EXTENSIONS.has(signature)) return null;
     extensions.push(signature);
     const size = buf.readUInt32BE(pos + 4);
-    if (signature === "TREE" && pos + 8 + size <= end) {
-      cacheTree = parseCacheTree(buf.subarray(pos + 8, pos + 8 + size));
-    }
+    if (signature === "TREE") treeExtension = buf.subarray(pos + 8, pos + 8 + size);
     pos += 8 + size;
   }
-  return pos === end ? { entries, extensions, cacheTree } : null;
+  return pos === end ? { entries, extensions, treeExtension } : null;
 }
 
 /**
@@ -167,7 +169,7 @@ export function parseIndex(
  * break, then its tree's name unless it is invalidated. Only the valid nodes are kept; a malformed
  * extension gives an empty cache tree, and every tree is written from the entries.
  */
-function parseCacheTree(ext: Buffer): CacheTree {
+export function parseCacheTree(ext: Buffer): CacheTree {
   const nodes = new Map<string, { entries: number; oid: Buffer }>();
   // The directories whose subtrees are still to come, innermost last, with how many are left.
   const open: Array<{ path: string; left: number }> = [];
@@ -216,8 +218,9 @@ function writeTrees(entries: readonly IndexEntry[], commonDir: string, cacheTree
     const sha = node.oid.toString("hex");
     return hasLooseObject(commonDir, sha) ? { sha, entries: node.entries } : null;
   };
+  // The root is known only while it covers every entry (`known` checks the span).
   const whole = known("", 0);
-  if (whole && whole.entries === entries.length) return whole.sha;
+  if (whole) return whole.sha;
   // The open directories, root first: each collects its entries' bytes.
   const stack: Array<{ name: string; parts: Buffer[] }> = [{ name: "", parts: [] }];
   let openDirs: string[] = [];

@@ -95,13 +95,16 @@ async function underLock(path: string, content: string, name: string, check: () 
   try {
     fd = openCreating(lock);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const locked = (error as NodeJS.ErrnoException).code === "EEXIST";
     throw new GitError({
-      code: code === "EEXIST" ? "LOCKED" : "UNKNOWN",
+      code: locked ? "LOCKED" : "UNKNOWN",
       args: [],
       exitCode: null,
-      // A file where a directory of the ref's name should be: git refuses such a ref the same way.
-      stderr: `cannot create ${name}: Unable to create '${lock}': ${(error as Error).message}`,
+      // Otherwise, as a rule, a file where a directory of the ref's name should be: git refuses such a
+      // ref the same way.
+      stderr: locked
+        ? `Unable to create '${lock}': ${(error as Error).message}`
+        : `cannot create ${name}: ${(error as Error).message}`,
     });
   }
   let renamed = false;
