@@ -40,7 +40,13 @@ type Raw = Node & { _string_content: string | null };
 export class LineParser {
   private readonly p: Internals;
 
-  constructor() {
+  /**
+   * `fieldsEndBlocks`: a `**Name:**` line at column 0 closes an open list or quote instead of continuing
+   * its paragraph lazily, as CommonMark would. Plans write fields on consecutive lines (the README's own
+   * example: Files bullets, then `**Verification:**` on the next line); read lazily, the verification
+   * commands became more files and never ran (issue 22).
+   */
+  constructor(private readonly fieldsEndBlocks = false) {
     const parser = new Parser();
     trackInlinePositions(parser);
     this.p = parser as unknown as Internals;
@@ -74,6 +80,7 @@ export class LineParser {
     let len = to - from + (to < starts.length ? 1 : 0);
     if (end > starts[from]! && text.charCodeAt(end - 1) === 10) len--;
     for (let line = from; line < from + len; line++) {
+      if (line < to && this.fieldsEndBlocks && isFieldLine(text, starts[line]!)) closeLazyParagraph(p);
       p.incorporateLine(line < to ? text.slice(starts[line], lineEndOf(text, starts, line + 1)) : "");
     }
     while (p.tip) p.finalize(p.tip, len);
@@ -83,6 +90,26 @@ export class LineParser {
     parseInlines(p, doc);
     return doc;
   }
+}
+
+const FIELD_LINE = /\*\*[^*\r\n]{1,40}?(?::\*\*|\*\*[ \t]*:)/y;
+
+/** A line that starts at column 0 with `**Name:**` or `**Name**:`. */
+function isFieldLine(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== 42 || text.charCodeAt(at + 1) !== 42) return false;
+  FIELD_LINE.lastIndex = at;
+  return FIELD_LINE.test(text);
+}
+
+/**
+ * When the open paragraph sits in a list item or a quote, the next line would continue it lazily:
+ * closes it and its containers first, so that the line starts a paragraph of its own in the document.
+ */
+function closeLazyParagraph(p: Internals): void {
+  const tip = p.tip;
+  if (!tip || tip.type !== "paragraph" || tip.parent === p.doc) return;
+  while (p.tip && p.tip !== p.doc) p.finalize(p.tip, p.lineNumber);
+  p.lastMatchedContainer = p.doc;
 }
 
 /** blocks.js `removeLinkReferenceDefinitions`: definitions at the start of paragraphs, in document order. */

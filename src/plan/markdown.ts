@@ -24,23 +24,26 @@ export function parseBlocks(
   pieceSize = PIECE_SIZE,
 ): RootContent[] {
   const out: RootContent[] = [];
-  for (const blocks of blockPieces(text, starts, pieceSize, "all")) for (const b of blocks) out.push(b);
+  for (const blocks of blockPieces(text, starts, pieceSize, "all", false))
+    for (const b of blocks) out.push(b);
   return out;
 }
 
 /**
  * The same blocks, piece by piece, so that a caller that consumes each piece before asking for the next
  * lets its nodes die young too. The plan reads the positions of inline nodes only in top-level
- * paragraphs, so by default only those have them (to-mdast.ts).
+ * paragraphs, so by default only those have them (to-mdast.ts). By default a `**Name:**` line at column 0
+ * also ends an open list or quote (LineParser's `fieldsEndBlocks`); `parseBlocks` is plain CommonMark.
  */
 export function* blockPieces(
   text: string,
   starts: number[] = lineStarts(text),
   pieceSize = PIECE_SIZE,
   inlinePositions: Ctx["inlinePositions"] = "top-paragraphs",
+  fieldsEndBlocks = true,
 ): Generator<RootContent[]> {
   const cuts = hasDefinitions(text) ? [0, starts.length] : splitCandidates(text, starts, pieceSize);
-  const parser = new LineParser();
+  const parser = new LineParser(fieldsEndBlocks);
   let i = 0;
   while (i < cuts.length - 1) {
     const from = cuts[i]!;
