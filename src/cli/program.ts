@@ -46,7 +46,8 @@ function reportError(err: unknown, io: CliIo): number {
     return 2;
   }
   if (err instanceof OrchardError) {
-    println(io.stderr, `orchard: ${err.message}`);
+    // A command that has printed its own explanation says so; the code still decides the exit.
+    if (!err.details?.reported) println(io.stderr, `orchard: ${err.message}`);
     return err.exitCode;
   }
   const e = err instanceof Error ? err : new Error(String(err));

@@ -2,7 +2,11 @@ import { z } from "zod";
 
 /** A run's options: one schema gives the type, the validation and the defaults. */
 export const RunOptionsSchema = z.object({
-  agent: z.string().default("scripted"),
+  /**
+   * The run's agent preset. No default: a run whose tasks do not all name one (`**Agent:**`) is refused
+   * rather than given the offline scripted agent by surprise (issue 21).
+   */
+  agent: z.string().min(1).optional(),
   /** argv template for the `command` agent. */
   agentCommand: z.string().optional(),
   // `dagger` and `sandbox` (agents confined by bubblewrap) are not built yet: refused rather than run unconfined.
@@ -50,6 +54,7 @@ export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
 
 export function normalizeOptions(input: RunOptionsInput): RunOptions {
   const opts = RunOptionsSchema.parse(input);
+  if (opts.agentCommand && !opts.agent) opts.agent = "command";
   if (opts.mode === "local") opts.workers = 1;
   // Two a worker: a finished task keeps its slot while it commits and the slot is reset, and its worker's
   // next agent wants one meanwhile. Past warmSlots they are made only when every slot is taken, and only

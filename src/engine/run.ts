@@ -84,9 +84,10 @@ export async function startRun(
 ): Promise<RunHandle> {
   const options = normalizeOptions(input.options ?? {});
   assertBatchRange(input.plan, options);
-  const presets = resolvePresets(input.plan, options);
   const presatisfied = presatisfiedTasks(input.plan, options);
-  await assertAgentsInstalled(input.plan.tasks.filter((t) => !presatisfied.has(t.id)).map(presets));
+  const toRun = input.plan.tasks.filter((t) => !presatisfied.has(t.id));
+  const presets = resolvePresets(input.plan, options, toRun);
+  await assertAgentsInstalled(toRun.map(presets));
   // Each git process costs milliseconds on the way to the first agent: what can overlap, does.
   const baseName = input.base ?? "HEAD";
   const [repo, baseCommit] = await Promise.all([
@@ -167,14 +168,17 @@ export async function resumeRun(
   await assertNotLive(store, run);
   const plan = JSON.parse(run.planJson) as Plan;
   const options = normalizeOptions({ ...JSON.parse(run.optionsJson), ...(input.options ?? {}) });
-  const presets = resolvePresets(plan, options);
   const open = new Set(
     (await store.listTasks(run.id)).filter((t) => !isFinalTask(t.status)).map((t) => t.taskId),
   );
-  await assertAgentsInstalled(plan.tasks.filter((t) => open.has(t.id)).map(presets)).catch(async (err) => {
+  const toRun = plan.tasks.filter((t) => open.has(t.id));
+  try {
+    await assertAgentsInstalled(toRun.map(resolvePresets(plan, options, toRun)));
+  } catch (err) {
     if (!deps.store) await store.close();
     throw err;
-  });
+  }
+  const presets = resolvePresets(plan, options, toRun);
   await restoreIntegrationBranch(new Git(repo), run);
   await store.requeueInterrupted(run.id);
   return launch({
@@ -352,7 +356,23 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   };
 }
 
-function resolvePresets(plan: Plan, options: RunOptions): (task: PlanTask) => AgentPreset {
+/**
+ * Each task's agent preset: the task's own (`**Agent:**`), else the run's. Refuses a run in which a task
+ * that will run has neither: the offline scripted agent is chosen by name, never by default.
+ */
+function resolvePresets(
+  plan: Plan,
+  options: RunOptions,
+  toRun: readonly PlanTask[],
+): (task: PlanTask) => AgentPreset {
+  const unnamed = options.agent ? [] : toRun.filter((t) => !t.agent).map((t) => t.id as string);
+  if (unnamed.length > 0) {
+    throw new OrchardError(
+      "AGENT_UNKNOWN",
+      `no agent named for task${unnamed.length > 1 ? "s" : ""} ${unnamed.slice(0, 5).join(", ")}${unnamed.length > 5 ? ", …" : ""}: pass --agent <name> (claude, codex, gemini, aider, opencode; scripted is the offline demo agent), --agent-command "<argv>", "agent" in orchard.config.json, or \`**Agent:** <name>\` on each task`,
+      { agentMissing: true, tasks: unnamed },
+    );
+  }
   const cache = new Map<string, AgentPreset>();
   const get = (name: string) => {
     let preset = cache.get(name);
@@ -362,9 +382,13 @@ function resolvePresets(plan: Plan, options: RunOptions): (task: PlanTask) => Ag
     }
     return preset;
   };
-  get(options.agent);
+  if (options.agent) get(options.agent);
   for (const t of plan.tasks) if (t.agent) get(t.agent);
-  return (task) => get(task.agent ?? options.agent);
+  return (task) => {
+    const name = task.agent ?? options.agent;
+    if (!name) throw new OrchardError("AGENT_UNKNOWN", `no agent named for task ${task.id}`);
+    return get(name);
+  };
 }
 
 async function spentSoFar(store: Store, runId: RunId): Promise<number> {

@@ -32,6 +32,8 @@ describe("orchard CLI", () => {
       join(SEED_DIR, "error-handling-test.md"),
       "--repo",
       repo.dir,
+      "--agent",
+      "scripted",
       "--max-attempts",
       "1",
     ]);

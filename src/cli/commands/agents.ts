@@ -15,7 +15,7 @@ export const registerAgents: RegisterCommand = (program, io) => {
     });
 };
 
-function printTable(rows: AgentInstallation[], out: NodeJS.WritableStream): void {
+export function printTable(rows: AgentInstallation[], out: NodeJS.WritableStream): void {
   const cells = rows.map((r) => [r.name, installedCell(r), r.version ?? "-", r.description]);
   const header = ["AGENT", "INSTALLED", "VERSION", "DESCRIPTION"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));

@@ -1,12 +1,15 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { checkInstallations, listPresets } from "../../agent/index.js";
 import { type RunHandle, type RunOptionsInput, resumeRun, startRun } from "../../engine/index.js";
+import { OrchardError } from "../../errors.js";
 import { loadPlan } from "../../plan/index.js";
-import { println } from "../io.js";
+import { type CliIo, println } from "../io.js";
 import { choiceArg, collect, intArg, numberArg } from "../options.js";
 import { plainProgress } from "../progress/plain.js";
 import { exitCodeFor } from "../progress/summary.js";
 import { ttyProgress } from "../progress/tty.js";
+import { printTable } from "./agents.js";
 import type { RegisterCommand } from "./index.js";
 import { planChangedNote, submoduleNote, uncommittedNote } from "./run-notes.js";
 import { printRunSummary, repoOption } from "./shared.js";
@@ -135,7 +138,7 @@ export const registerRun: RegisterCommand = (program, io) => {
         planPath: resolve(io.cwd, planPath),
         options: toOptions(flags),
         ...(flags.base ? { base: flags.base } : {}),
-      });
+      }).catch((err: unknown) => explainMissingAgent(err, io));
       io.exitCode = await follow(
         handle,
         repo,
@@ -157,6 +160,18 @@ export const registerRun: RegisterCommand = (program, io) => {
     io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map());
   });
 };
+
+/**
+ * A run with no agent named: the engine's message, then what `orchard agents` shows, so that the user
+ * sees which agents they can name; exit 2.
+ */
+async function explainMissingAgent(err: unknown, io: CliIo): Promise<never> {
+  if (!(err instanceof OrchardError && err.details?.agentMissing)) throw err;
+  println(io.stderr, `orchard: ${err.message}`);
+  println(io.stderr);
+  printTable(await checkInstallations(listPresets(), io.env, io.cwd), io.stderr);
+  throw new OrchardError("AGENT_UNKNOWN", "no agent named (see above)", { reported: true });
+}
 
 /** Shows a run's progress until it ends; Ctrl-C once stops claiming, twice kills the agents. */
 async function follow(
