@@ -1,5 +1,7 @@
 import { Node, Parser } from "commonmark";
+import { PlanError } from "./errors.js";
 import { trackInlinePositions } from "./inline.js";
+import { checkLine } from "./limits.js";
 import { lineEndOf } from "./lines.js";
 
 /** The parts of commonmark.js 0.31.2's Parser that `LineParser` drives (see blocks.js `parse`). */
@@ -80,8 +82,14 @@ export class LineParser {
     let len = to - from + (to < starts.length ? 1 : 0);
     if (end > starts[from]! && text.charCodeAt(end - 1) === 10) len--;
     for (let line = from; line < from + len; line++) {
-      if (line < to && this.fieldsEndBlocks && isFieldLine(text, starts[line]!)) closeLazyParagraph(p);
-      p.incorporateLine(line < to ? text.slice(starts[line], lineEndOf(text, starts, line + 1)) : "");
+      if (line < to) {
+        const at = starts[line]!;
+        const lineEnd = lineEndOf(text, starts, line + 1);
+        const problem = checkLine(text, at, lineEnd, p.tip?.type === "code_block");
+        if (problem) throw new PlanError(problem.code, problem.message, { line: line + 1, column: 1 });
+        if (this.fieldsEndBlocks && isFieldLine(text, at)) closeLazyParagraph(p);
+        p.incorporateLine(text.slice(at, lineEnd));
+      } else p.incorporateLine("");
     }
     while (p.tip) p.finalize(p.tip, len);
     removeReferenceDefinitions(p, doc);

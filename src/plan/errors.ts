@@ -9,7 +9,10 @@ export type PlanErrorCode =
   | "PLAN_CYCLE"
   | "PLAN_EMPTY_TASK"
   | "PLAN_FILE_NOT_FOUND"
-  | "PLAN_NOT_UTF8";
+  | "PLAN_NOT_UTF8"
+  | "PLAN_TOO_DEEP"
+  | "PLAN_LINE_TOO_LONG"
+  | "PLAN_BAD_TASK_ID";
 
 /** A problem in a plan, with where it is and what to do about it. */
 export class PlanError extends Error {

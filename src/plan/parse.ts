@@ -37,24 +37,26 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
   const tasks: BuiltTask[] = [];
   const early: EarlyTask[] = [];
 
-  const end = walkOutline(blockPieces(src.text, src.lineStarts), {
-    batch: (section) => {
-      built.push(buildBatch(section, built.length, built.at(-1)?.batch.id, src, warn));
-    },
-    task: (section) => {
-      if (section.batch === undefined) {
-        const own: PlanWarning[] = [];
-        const t = buildTask(section, batchId("1"), tasks.length, src, (w) => own.push(w), file);
-        early.push({ built: t, warnings: own });
+  const end = withFile(file, () =>
+    walkOutline(blockPieces(src.text, src.lineStarts), {
+      batch: (section) => {
+        built.push(buildBatch(section, built.length, built.at(-1)?.batch.id, src, warn));
+      },
+      task: (section) => {
+        if (section.batch === undefined) {
+          const own: PlanWarning[] = [];
+          const t = buildTask(section, batchId("1"), tasks.length, src, (w) => own.push(w), file);
+          early.push({ built: t, warnings: own });
+          tasks.push(t);
+          return;
+        }
+        const owner = built[section.batch]!.batch;
+        const t = buildTask(section, owner.id, tasks.length, src, warn, file);
+        owner.tasks.push(t.task.id);
         tasks.push(t);
-        return;
-      }
-      const owner = built[section.batch]!.batch;
-      const t = buildTask(section, owner.id, tasks.length, src, warn, file);
-      owner.tasks.push(t.task.id);
-      tasks.push(t);
-    },
-  });
+      },
+    }),
+  );
   if (!end.firstTask) {
     throw new PlanError(
       "PLAN_NO_TASKS",
@@ -113,4 +115,16 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
   if (!batched) inferFileDependencies(order);
   warnings.sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0));
   return plan;
+}
+
+/** Errors from the markdown reader (limits.ts) know their line but not the file name. */
+function withFile<T>(file: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof PlanError && err.file === undefined && file !== undefined) {
+      throw new PlanError(err.code, err.message, err.pos, file);
+    }
+    throw err;
+  }
 }

@@ -1,5 +1,6 @@
 import type { BuiltBatch } from "./batch.js";
 import { PlanError } from "./errors.js";
+import { refComponentProblem } from "./ids.js";
 import { dependencyOrder } from "./order.js";
 import type { BuiltTask } from "./task.js";
 import type { Plan, PlanTask } from "./types.js";
@@ -11,6 +12,15 @@ import type { Plan, PlanTask } from "./types.js";
 export function validate(plan: Plan, batches: BuiltBatch[], tasks: BuiltTask[], file?: string): PlanTask[] {
   const seen = new Map<string, PlanTask>();
   for (const { task } of tasks) {
+    const problem = refComponentProblem(task.id);
+    if (problem) {
+      throw new PlanError(
+        "PLAN_BAD_TASK_ID",
+        `Task ${task.id}: the id becomes part of a git branch name (orchard/<run>/tasks/${task.id}) and ${problem}: rename the task`,
+        task.pos,
+        file,
+      );
+    }
     const before = seen.get(task.id);
     if (before) {
       throw new PlanError(

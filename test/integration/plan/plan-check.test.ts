@@ -91,6 +91,14 @@ describe("orchard plan check (in-process)", () => {
     });
   });
 
+  it("deeply nested markdown exits 2 with the line, not a stack overflow (issue 20 item 9)", async () => {
+    const path = join(dir, "deep.md");
+    writeFileSync(path, `### Task 1: a\n**Files:** \`a\`\n\n${"> ".repeat(2600)}x\n`);
+    const r = await check(path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${path}:4:1: line opens 2600 nested quotes or lists (at most 100): flatten it\n`);
+  });
+
   it("a missing file exits 2", async () => {
     const r = await check("no/such/plan.md");
     expect(r.code).toBe(2);
