@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildPrompt, runAgent, slotEnv } from "../agent/index.js";
 import type { AgentRunResult } from "../agent/types.js";
-import { commitAll, type Slot, setRef } from "../git/index.js";
+import { commitAll, isAncestor, type Slot, setRef } from "../git/index.js";
 import type { AttemptOutcome, AttemptTimings, Claim } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { headsRef, taskBranch } from "./refs.js";
@@ -202,8 +202,10 @@ export async function runAttempt(
       }
       if (result.report.rateLimited) {
         const wait = result.report.retryAfterMs ?? ctx.options.rateLimitBackoffS * 1000;
-        // Each free retry raised the task's attempt budget by one: the excess counts the back-offs so far.
-        const backoffsSoFar = Math.max(0, claim.task.maxAttempts - ctx.options.maxAttempts);
+        // Counted from the attempts themselves: interruptions also hand attempts back (requeue.ts).
+        const backoffsSoFar = (await store.listAttempts(runId, taskId)).filter(
+          (a) => a.attempt !== claim.attempt && a.reason?.startsWith("rate limited"),
+        ).length;
         const freeRetry = backoffsSoFar < ctx.options.maxRateLimitRetries;
         return void (await fail(
           `rate limited: ${result.reason ?? "the model is overloaded"}`,
@@ -237,9 +239,19 @@ export async function runAttempt(
     onAgentDone();
     if (hooks.commitGate) await hooks.commitGate;
     const commitStart = performance.now();
-    const committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
+    let committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
     timings.commitMs = roundMs(performance.now() - commitStart);
     if (!groupLeft) stagedKey = committed.cleanKey;
+    // An agent that moved its branch below the base (`git reset --hard HEAD~1`) left a result that
+    // lands as nothing, or as a revert nobody asked for: the attempt fails, saying so (issue 20 item 6).
+    const below = committed.commit !== null && !(await isAncestor(ctx.git, base, committed.commit));
+    if (below && !task.allowNoChanges) {
+      return void (await fail(
+        `the task's branch no longer descends from its base ${base.slice(0, 12)} (the agent moved it below the base, e.g. with git reset); nothing to land`,
+        { usage, exitCode: 0 },
+      ));
+    }
+    if (below) committed = { ...committed, commit: null, changed: false };
     if (!committed.changed && !task.allowNoChanges) {
       return void (await fail(
         "the agent changed nothing (mark the task's files as Read if that is expected)",

@@ -53,9 +53,40 @@ export function requeueExpired(ctx: Ctx, runId: RunId, now: number): Promise<Tas
   return requeueRunning(ctx, runId, (eb) => eb.and([eb("lease_expires_at", "<", now)]), "lease expired", now);
 }
 
-/** Resume: the owners are known to be gone, so their leases do not need to run out first. */
-export function requeueInterrupted(ctx: Ctx, runId: RunId, now: number): Promise<TaskRecord[]> {
-  return requeueRunning(ctx, runId, (eb) => eb.and([]), "worker interrupted", now);
+/**
+ * Resume: the owners are known to be gone, so their leases do not need to run out first. An attempt
+ * ended by the orchestrator's own death (a crash, SIGKILL, a closed terminal) is not the task's failure:
+ * it is handed back (room for one more attempt), so crashes never use up a task's attempts (issue 20).
+ */
+export async function requeueInterrupted(ctx: Ctx, runId: RunId, now: number): Promise<TaskRecord[]> {
+  const why = "worker interrupted";
+  return inTx(ctx, async (trx) => {
+    const rows = await trx
+      .updateTable("tasks")
+      .set((eb) => ({
+        status: "queued",
+        reason: why,
+        max_attempts: eb("max_attempts", "+", 1),
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: now,
+      }))
+      .where("run_id", "=", runId)
+      .where("status", "=", "running")
+      .returningAll()
+      .execute();
+    for (const row of rows) {
+      await trx
+        .updateTable("attempts")
+        .set({ status: "expired", reason: why, finished_at: now })
+        .where("run_id", "=", runId)
+        .where("task_id", "=", row.task_id)
+        .where("attempt", "=", row.attempt)
+        .where("status", "=", "running")
+        .execute();
+    }
+    return rows.map(toTask).sort((a, b) => a.index - b.index);
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import type { GetStore } from "./conformance.js";
-import { ok, queuedRun, T0, worker } from "./helpers.js";
+import { fail, ok, queuedRun, T0, worker } from "./helpers.js";
 
 /** Leases: renewal, expiry, interruption, and the fenced-out worker after each. */
 export function leaseSuite(get: GetStore): void {
@@ -62,8 +62,17 @@ export function leaseSuite(get: GetStore): void {
     expect(await store.finishAttempt(a, ok, T0 + 3)).toBe(false);
     const again = (await store.claimTask(runId, worker("w2"), 60_000, T0 + 4))!;
     expect([again.task.taskId, again.attempt]).toEqual([a.task.taskId, 2]);
-    // At the limit it fails instead.
-    const failed = await store.requeueInterrupted(runId, T0 + 5);
-    expect(failed.map((t) => [t.taskId, t.status])).toEqual([[a.task.taskId, "failed"]]);
+    // At the limit too: an attempt ended by the orchestrator's death never counts (issue 20 item 2).
+    const handedBack = await store.requeueInterrupted(runId, T0 + 5);
+    expect(handedBack.map((t) => [t.taskId, t.status])).toEqual([[a.task.taskId, "queued"]]);
+    const third = (await store.claimTask(runId, worker("w3"), 60_000, T0 + 6))!;
+    expect([third.task.taskId, third.attempt]).toEqual([a.task.taskId, 3]);
+    // The task's own failures still count: after two crashes it has its two attempts, no more.
+    expect(await store.finishAttempt(third, fail(true), T0 + 7)).toBe(true);
+    expect((await store.getTask(runId, a.task.taskId))?.status).toBe("queued");
+    const fourth = (await store.claimTask(runId, worker("w3"), 60_000, T0 + 8))!;
+    expect(fourth.attempt).toBe(4);
+    expect(await store.finishAttempt(fourth, fail(true), T0 + 9)).toBe(true);
+    expect((await store.getTask(runId, a.task.taskId))?.status).toBe("failed");
   });
 }
