@@ -1,3 +1,10 @@
+export {
+  type CleanReport,
+  type CleanRequest,
+  cleanRepo,
+  integrationBranchExists,
+  type KeptBranch,
+} from "./clean.js";
 export { cancelRun, retryTask } from "./control.js";
 export type { EngineEvent, EngineEventType, Listener } from "./events.js";
 export { EventBus } from "./events.js";

@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { mkdirSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { assertAgentsInstalled, getPreset } from "../agent/index.js";
 import type { AgentPreset } from "../agent/types.js";
@@ -38,6 +36,7 @@ import { fastForwardInto } from "./into.js";
 import { assertNotLive } from "./liveness.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput, warmSlots } from "./options.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
+import { acquireRunLease, type RunLease } from "./run-lease.js";
 import { landingOrder } from "./scheduler.js";
 import { Wake } from "./wake.js";
 
@@ -104,6 +103,11 @@ export async function startRun(
   const store = deps.store ?? (await openRepoStore(repo));
   const runId = newRunId();
   const branch = integrationBranch(runId);
+  // Taken before the run exists, so that a clean starting now either sees it or is seen (run-lease.ts).
+  const lease = await acquireRunLease(store, runId, repo, options.leaseMs).catch(async (err) => {
+    if (!deps.store) await store.close();
+    throw err;
+  });
   const record: NewRun = {
     id: runId,
     repo,
@@ -131,8 +135,15 @@ export async function startRun(
       };
     }),
   };
-  await store.createRun(record);
+  try {
+    await store.createRun(record);
+  } catch (err) {
+    await lease.release().catch(() => {});
+    if (!deps.store) await store.close();
+    throw err;
+  }
   return launch({
+    lease,
     createIntegrationRef: () => updateRef(git, headsRef(branch), baseCommit, null),
     repo,
     git,
@@ -165,34 +176,38 @@ export async function resumeRun(
       );
     }
   }
-  await assertNotLive(store, run);
   const plan = JSON.parse(run.planJson) as Plan;
   const options = normalizeOptions({ ...JSON.parse(run.optionsJson), ...(input.options ?? {}) });
-  const open = new Set(
-    (await store.listTasks(run.id)).filter((t) => !isFinalTask(t.status)).map((t) => t.taskId),
-  );
-  const toRun = plan.tasks.filter((t) => open.has(t.id));
+  let lease: RunLease | undefined;
   try {
+    lease = await acquireRunLease(store, run.id, repo, options.leaseMs);
+    await assertNotLive(store, run);
+    const open = new Set(
+      (await store.listTasks(run.id)).filter((t) => !isFinalTask(t.status)).map((t) => t.taskId),
+    );
+    const toRun = plan.tasks.filter((t) => open.has(t.id));
     await assertAgentsInstalled(toRun.map(resolvePresets(plan, options, toRun)));
+    const presets = resolvePresets(plan, options, toRun);
+    await restoreIntegrationBranch(new Git(repo), run);
+    await store.requeueInterrupted(run.id);
+    return await launch({
+      lease,
+      repo,
+      git: new Git(repo),
+      store,
+      ownsStore: !deps.store,
+      runId: run.id,
+      plan,
+      options,
+      presets,
+      deps,
+      resumed: true,
+    });
   } catch (err) {
+    await lease?.release().catch(() => {});
     if (!deps.store) await store.close();
     throw err;
   }
-  const presets = resolvePresets(plan, options, toRun);
-  await restoreIntegrationBranch(new Git(repo), run);
-  await store.requeueInterrupted(run.id);
-  return launch({
-    repo,
-    git: new Git(repo),
-    store,
-    ownsStore: !deps.store,
-    runId: run.id,
-    plan,
-    options,
-    presets,
-    deps,
-    resumed: true,
-  });
 }
 
 export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
@@ -206,6 +221,8 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
 }
 
 interface LaunchInput {
+  /** This process's lease on the run: renewed while it runs, released when it ends. */
+  lease: RunLease;
   /** A new run's integration branch; a resumed run has it already (restoreIntegrationBranch). */
   createIntegrationRef?: () => Promise<void>;
   repo: string;
@@ -267,7 +284,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     ),
     runDir,
     logsClosing: new Set(),
-    owner: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
+    owner: input.lease.owner,
     workWake: new Wake(),
     kick: () => coordWake.notify(),
     killSignal: killer.signal,
@@ -297,6 +314,27 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     recorded.integrationHead ?? recorded.baseCommit,
   );
 
+  // Renewed well within its time limit; lost only when this process stalled past it and another took
+  // the run over: then this one stops at once rather than race it.
+  const renewing = setInterval(
+    () => {
+      input.lease.renew().then(
+        (held) => {
+          if (held) return;
+          bus.emit({
+            type: "engine:error",
+            runId,
+            where: "lease",
+            message: "another process took the run over",
+          });
+          ctx.stopClaiming = { value: true, reason: "another process took the run over" };
+          controls?.kill();
+        },
+        () => {},
+      );
+    },
+    Math.max(200, Math.floor(options.leaseMs / 3)),
+  );
   const done = (async (): Promise<RunResult> => {
     try {
       const outcome = await execute(
@@ -343,6 +381,8 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
       await pool.settled();
       pool.releaseDir();
       await persisting.flush();
+      clearInterval(renewing);
+      await input.lease.release().catch(() => {});
       if (input.ownsStore) await store.close();
     }
   })();

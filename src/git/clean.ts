@@ -18,19 +18,27 @@ export interface CleanResult {
  * Removes every worktree under the pool directory and every ref under refs/heads/orchard/, and nothing
  * else. Used by `orchard clean` without an initialized pool and by WorktreePool.destroy().
  */
-export async function cleanOrchard(repoDir: string, opts: { dir?: string } = {}): Promise<CleanResult> {
+export async function cleanOrchard(
+  repoDir: string,
+  opts: { dir?: string; keep?: (ref: string) => boolean } = {},
+): Promise<CleanResult> {
   const top = await ensureRepo(repoDir);
-  if (opts.dir) return cleanPools(new Git(top), [opts.dir]);
+  if (opts.dir) return cleanPools(new Git(top), [opts.dir], opts.keep);
   const base = join(top, DEFAULT_POOL_DIR);
   const extra = extraPoolDirs(base).filter((dir) => existsSync(dir) || existsSync(`${dir}.lock`));
-  return cleanPools(new Git(top), [base, ...extra]);
+  return cleanPools(new Git(top), [base, ...extra], opts.keep);
 }
 
 export function cleanPool(git: Git, poolDir: string): Promise<CleanResult> {
   return cleanPools(git, [poolDir]);
 }
 
-async function cleanPools(git: Git, poolDirs: readonly string[]): Promise<CleanResult> {
+/** `keep`: orchard refs the caller keeps (`orchard clean` keeps integration branches holding landed work). */
+async function cleanPools(
+  git: Git,
+  poolDirs: readonly string[],
+  keep: (ref: string) => boolean = () => false,
+): Promise<CleanResult> {
   const removedWorktrees: string[] = [];
   const worktrees = await worktreeList(git);
   for (const poolDir of poolDirs) {
@@ -41,7 +49,8 @@ async function cleanPools(git: Git, poolDirs: readonly string[]): Promise<CleanR
       await removeWorktree(git, wt.path).catch(() => undefined);
       removedWorktrees.push(wt.path);
     }
-    await rm(poolReal, { recursive: true, force: true });
+    // ENOTEMPTY/EBUSY when something still writes there: Node retries those, with a short back-off.
+    await rm(poolReal, { recursive: true, force: true, maxRetries: 5 });
     await rm(`${poolDir}.lock`, { force: true });
   }
   await pruneWorktrees(git);
@@ -50,8 +59,8 @@ async function cleanPools(git: Git, poolDirs: readonly string[]): Promise<CleanR
   // checkout on an unborn branch if deleted: it stays.
   const checkedOut = new Set((await worktreeList(git)).map((wt) => wt.branch).filter((b) => b !== null));
   const refs = (await listRefs(git, "refs/heads/orchard/")).map((entry) => entry.ref);
-  const keptRefs = refs.filter((ref) => checkedOut.has(ref));
-  const deletedRefs = refs.filter((ref) => !checkedOut.has(ref));
+  const keptRefs = refs.filter((ref) => checkedOut.has(ref) || keep(ref));
+  const deletedRefs = refs.filter((ref) => !checkedOut.has(ref) && !keep(ref));
   await deleteRefs(git, deletedRefs);
   return { removedWorktrees, deletedRefs, keptRefs };
 }

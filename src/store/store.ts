@@ -6,7 +6,7 @@ import type { Ctx } from "./sql/context.js";
 import { appendEvent, appendEvents, listEvents } from "./sql/events.js";
 import { finishAttempt } from "./sql/finish-attempt.js";
 import { renewLease, updateAttempt } from "./sql/leases.js";
-import { tryLock, unlock } from "./sql/locks.js";
+import { lockHolder, tryLock, unlock } from "./sql/locks.js";
 import { requeueExpired, requeueForConflict, requeueInterrupted } from "./sql/requeue.js";
 import {
   createRun,
@@ -104,5 +104,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
 
     tryLock: (name, owner, ttlMs, now) => tryLock(ctx, name, owner, ttlMs, clock(now)),
     unlock: (name, owner) => unlock(ctx, name, owner),
+    lockHolder: (name, now) => lockHolder(ctx, name, clock(now)),
   };
 }

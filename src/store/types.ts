@@ -308,4 +308,6 @@ export interface Store {
   // named locks with a time limit (integration is serialized per run across processes)
   tryLock(name: string, owner: string, ttlMs: number, now?: number): Promise<boolean>;
   unlock(name: string, owner: string): Promise<void>;
+  /** The owner of a lock that has not expired (a run's lease: who drives it), or undefined. */
+  lockHolder(name: string, now?: number): Promise<{ owner: string; expiresAt: number } | undefined>;
 }

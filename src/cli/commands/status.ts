@@ -1,4 +1,4 @@
-import { liveWorkers, loadRun } from "../../engine/index.js";
+import { integrationBranchExists, liveWorkers, loadRun } from "../../engine/index.js";
 import type { RunId, RunRecord, Store } from "../../store/types.js";
 import { duration, short, usd } from "../format.js";
 import { println } from "../io.js";
@@ -36,6 +36,7 @@ export async function runView(store: Store, runId: string) {
   return {
     ...rest,
     live: await isLive(store, run),
+    integrationBranchExists: await integrationBranchExists(run.repo, run.integrationBranch),
     options: JSON.parse(optionsJson) as Record<string, unknown>,
     counts,
     costUsd,
@@ -104,7 +105,7 @@ export const registerStatus: RegisterCommand = (program, io) => {
         );
         println(
           io.stdout,
-          `plan: ${view.planPath ?? "-"}   base: ${short(view.baseCommit)}   integration: ${view.integrationBranch} at ${short(view.integrationHead ?? view.baseCommit)}`,
+          `plan: ${view.planPath ?? "-"}   base: ${short(view.baseCommit)}   integration: ${view.integrationBranchExists ? `${view.integrationBranch} at ${short(view.integrationHead ?? view.baseCommit)}` : `${view.integrationBranch} (deleted)`}`,
         );
         for (const b of view.batches) {
           const deps = b.dependsOn.length ? `after batch ${b.dependsOn.join(", ")}` : "independent";

@@ -37,3 +37,18 @@ export async function tryLock(
 export async function unlock(ctx: Ctx, name: string, owner: string): Promise<void> {
   await ctx.db.deleteFrom("locks").where("name", "=", name).where("owner", "=", owner).execute();
 }
+
+/** Who holds a lock that has not expired, and until when; undefined when it is free. */
+export async function lockHolder(
+  ctx: Ctx,
+  name: string,
+  now: number,
+): Promise<{ owner: string; expiresAt: number } | undefined> {
+  const row = await ctx.db
+    .selectFrom("locks")
+    .select(["owner", "expires_at"])
+    .where("name", "=", name)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  return row && { owner: row.owner, expiresAt: Number(row.expires_at) };
+}

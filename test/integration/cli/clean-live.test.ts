@@ -31,9 +31,14 @@ describe("orchard clean", () => {
 
     handle.kill();
     await handle.done;
+    // The stopped run can be resumed: its branches stay; named, they go.
     const cleaned = await cli(repo.dir, ["clean"]);
     expect(cleaned.code, cleaned.stderr).toBe(0);
     expect(existsSync(slot)).toBe(false);
+    expect(await orchardRefs(repo.dir)).toBe(refsBefore);
+    expect(cleaned.stdout).toContain("can be resumed");
+    const named = await cli(repo.dir, ["clean", "--runs", handle.runId]);
+    expect(named.code, named.stderr).toBe(0);
     expect(await orchardRefs(repo.dir)).toBe("");
   });
 

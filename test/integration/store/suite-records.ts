@@ -140,6 +140,20 @@ export function recordSuite(get: GetStore, target: () => ConformanceTarget): voi
     expect(await store.tryLock(name, "a", 1000, T0 + 1600)).toBe(true);
   });
 
+  it("says who holds a lock until it expires; of concurrent takers exactly one wins", async () => {
+    const store = get();
+    const name = `run:${runInput().id}`;
+    expect(await store.lockHolder(name, T0)).toBeUndefined();
+    expect(await store.tryLock(name, "host:42:aa", 1000, T0)).toBe(true);
+    expect(await store.lockHolder(name, T0 + 999)).toEqual({ owner: "host:42:aa", expiresAt: T0 + 1000 });
+    expect(await store.lockHolder(name, T0 + 1000)).toBeUndefined();
+    const other = `run:${runInput().id}`;
+    const won = await Promise.all(
+      ["a", "b", "c", "d", "e", "f"].map((owner) => store.tryLock(other, owner, 60_000, T0)),
+    );
+    expect(won.filter(Boolean)).toHaveLength(1);
+  });
+
   it("registers workers, records heartbeats and stops", async () => {
     const store = get();
     const { id: runId } = runInput();
