@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   REPO_INVALID: { exit: 2, http: 422 },
   AGENT_UNKNOWN: { exit: 2, http: 422 },
   PATH_OUTSIDE_ROOTS: { exit: 2, http: 403 },
+  SANDBOX_UNAVAILABLE: { exit: 2, http: 422 },
   INTERNAL: { exit: 1, http: 500 },
 } as const;
 

@@ -31,6 +31,15 @@ export {
 } from "./process/index.js";
 export { buildPrompt, conflictNote, type PromptInput } from "./prompt/build-prompt.js";
 export { type RunAgentOptions, runAgent } from "./run-agent.js";
+export {
+  type AllowedHost,
+  type Confine,
+  openSandbox,
+  probeSandbox,
+  type Sandbox,
+  type SandboxSupport,
+  sandboxSupport,
+} from "./sandbox/index.js";
 export { type Action, planActions } from "./scripted/actions.js";
 export { slotEnv } from "./slot-env.js";
 export type * from "./types.js";

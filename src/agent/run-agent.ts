@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { judge } from "./judge.js";
 import { type OutputStream, runProcess } from "./process/index.js";
+import type { Confine } from "./sandbox/index.js";
 import type { AgentContext, AgentPreset, AgentRunResult } from "./types.js";
 
 export interface RunAgentOptions {
@@ -20,6 +21,8 @@ export interface RunAgentOptions {
    * the caller wrote the file itself.
    */
   task?: unknown;
+  /** Confines the agent to its slot (`--mode sandbox`). */
+  confine?: Confine;
 }
 
 /**
@@ -42,10 +45,12 @@ export async function runAgent(
   const inv = preset.invocation(ctx);
   const reader = preset.createOutputReader();
   let lastStderrLine = "";
+  const command = { argv: inv.argv, env: { ...ctx.env, ...inv.env } };
+  const { argv, env } = opts.confine ? opts.confine(command) : command;
   const proc = await runProcess({
-    argv: inv.argv,
+    argv,
     cwd: ctx.slotDir,
-    env: { ...ctx.env, ...inv.env },
+    env,
     input: inv.stdin === "prompt" ? ctx.prompt : undefined,
     timeoutMs: opts.timeoutMs,
     idleTimeoutMs: opts.idleTimeoutMs,

@@ -132,6 +132,8 @@ export async function runAttempt(
 
     // Shell lines of the run (setup) and of the plan (verification), run in the slot, one log each.
     const dir = slot.dir;
+    const preset = ctx.resolvePreset(task);
+    const confine = ctx.sandbox?.forSlot({ slotDir: dir, attemptDir, preset });
     const inSlot = async (commands: readonly string[], log: string) => {
       const ran = await verify(commands, {
         cwd: dir,
@@ -139,6 +141,7 @@ export async function runAttempt(
         timeoutMs: ctx.options.verifyTimeoutS * 1000,
         logPath: join(attemptDir, log),
         signal: killed.signal,
+        ...(confine ? { confine } : {}),
       });
       groupLeft ||= ran.groupLeft;
       return ran;
@@ -156,7 +159,6 @@ export async function runAttempt(
       }
     }
 
-    const preset = ctx.resolvePreset(task);
     const result: AgentRunResult = await runAgent(
       preset,
       {
@@ -176,6 +178,7 @@ export async function runAttempt(
         idleTimeoutMs: ctx.options.idleTimeoutS * 1000,
         logPath,
         signal: killed.signal,
+        ...(confine ? { confine } : {}),
         ...(hooks.onAgentStarted ? { onSpawn: hooks.onAgentStarted } : {}),
         // The commit need not wait for the log's last write: the run does, before it ends.
         logClosed: (closing) => {

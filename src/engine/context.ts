@@ -1,3 +1,4 @@
+import type { Sandbox } from "../agent/index.js";
 import type { AgentPreset } from "../agent/types.js";
 import type { Git, MergeTreeServer, WorktreePool } from "../git/index.js";
 import type { PlanGraph } from "../plan/graph.js";
@@ -49,6 +50,8 @@ export interface RunContext {
   /** Set when workers must stop claiming (run over, Ctrl-C, spend limit). */
   stopClaiming: { value: boolean; reason: string | null };
   resolvePreset: (task: PlanTask) => AgentPreset;
+  /** `--mode sandbox`: confines every agent, setup and verification command to its slot. */
+  sandbox?: Sandbox;
   spend: { usd: number };
   claimable: Claimable;
 }

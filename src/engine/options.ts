@@ -9,8 +9,10 @@ export const RunOptionsSchema = z.object({
   agent: z.string().min(1).optional(),
   /** argv template for the `command` agent. */
   agentCommand: z.string().optional(),
-  // `dagger` and `sandbox` (agents confined by bubblewrap) are not built yet: refused rather than run unconfined.
-  mode: z.enum(["local", "parallel"]).default("parallel"),
+  /** `sandbox`: parallel, each agent, setup and verification command confined by bubblewrap (src/agent/sandbox). */
+  mode: z.enum(["local", "parallel", "sandbox"]).default("parallel"),
+  /** `sandbox` mode: hosts (`host`, `host:port`, `*.domain`) reachable besides the agents' model APIs. */
+  allowHosts: z.array(z.string()).default([]),
   workers: z.number().int().min(1).max(256).default(3),
   /**
    * Pooled worktrees; more than workers so that slot resets overlap running agents and a worker can

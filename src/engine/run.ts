@@ -37,6 +37,7 @@ import { assertNotLive } from "./liveness.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput, warmSlots } from "./options.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
 import { acquireRunLease, type RunLease } from "./run-lease.js";
+import { assertSandboxReady, runSandbox } from "./sandbox.js";
 import { landingOrder } from "./scheduler.js";
 import { Wake } from "./wake.js";
 
@@ -87,6 +88,7 @@ export async function startRun(
   const toRun = input.plan.tasks.filter((t) => !presatisfied.has(t.id));
   const presets = resolvePresets(input.plan, options, toRun);
   await assertAgentsInstalled(toRun.map(presets));
+  await assertSandboxReady(options);
   // Each git process costs milliseconds on the way to the first agent: what can overlap, does.
   const baseName = input.base ?? "HEAD";
   const [repo, baseCommit] = await Promise.all([
@@ -187,6 +189,7 @@ export async function resumeRun(
     );
     const toRun = plan.tasks.filter((t) => open.has(t.id));
     await assertAgentsInstalled(toRun.map(resolvePresets(plan, options, toRun)));
+    await assertSandboxReady(options);
     const presets = resolvePresets(plan, options, toRun);
     await restoreIntegrationBranch(new Git(repo), run);
     await store.requeueInterrupted(run.id);
@@ -239,6 +242,11 @@ interface LaunchInput {
 
 async function launch(input: LaunchInput): Promise<RunHandle> {
   const { repo, git, store, runId, plan, options } = input;
+  const sandbox = await runSandbox(
+    repo,
+    options,
+    plan.tasks.flatMap((t) => runnablePreset(input.presets, t)),
+  );
   const warm = warmSlots(options);
   const pool = new WorktreePool({
     git,
@@ -290,6 +298,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     killSignal: killer.signal,
     stopClaiming: { value: false, reason: null },
     resolvePreset: input.presets,
+    ...(sandbox ? { sandbox } : {}),
     spend: { usd: await spentSoFar(store, runId) },
     claimable: new Claimable(),
   };
@@ -384,6 +393,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
       clearInterval(renewing);
       await input.lease.release().catch(() => {});
       if (input.ownsStore) await store.close();
+      await sandbox?.close();
     }
   })();
 
@@ -400,6 +410,15 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
  * Each task's agent preset: the task's own (`**Agent:**`), else the run's. Refuses a run in which a task
  * that will run has neither: the offline scripted agent is chosen by name, never by default.
  */
+/** The task's preset; none for a task that will not run (done already, outside the batch range, no agent named). */
+function runnablePreset(presets: (task: PlanTask) => AgentPreset, task: PlanTask): AgentPreset[] {
+  try {
+    return [presets(task)];
+  } catch {
+    return [];
+  }
+}
+
 function resolvePresets(
   plan: Plan,
   options: RunOptions,

@@ -1,4 +1,4 @@
-import { runProcess } from "../agent/index.js";
+import { type Confine, runProcess } from "../agent/index.js";
 
 export interface VerifyResult {
   ok: boolean;
@@ -22,16 +22,20 @@ export async function verify(
     timeoutMs: number;
     logPath: string;
     signal?: AbortSignal;
+    /** Confines each command to the slot (`--mode sandbox`). */
+    confine?: Confine;
   },
 ): Promise<VerifyResult> {
   const started = Date.now();
   let groupLeft = false;
   for (const command of commands) {
     let lastLine = "";
+    const shell = { argv: ["bash", "-c", command], env: opts.env };
+    const { argv, env } = opts.confine ? opts.confine(shell) : shell;
     const result = await runProcess({
-      argv: ["bash", "-c", command],
+      argv,
       cwd: opts.cwd,
-      env: opts.env,
+      env,
       timeoutMs: opts.timeoutMs,
       logPath: opts.logPath,
       signal: opts.signal,

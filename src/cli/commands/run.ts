@@ -22,7 +22,8 @@ interface RunFlags {
   model?: string;
   workers?: number;
   slots?: number;
-  mode?: "local" | "parallel";
+  mode?: "local" | "parallel" | "sandbox";
+  allowHost?: string[];
   base?: string;
   into?: string;
   startBatch?: number;
@@ -58,8 +59,13 @@ function addRunOptions(cmd: Command): Command {
     )
     .option(
       "--mode <mode>",
-      "local (one worker) | parallel",
-      choiceArg("--mode", ["local", "parallel"] as const),
+      "local (one worker) | parallel | sandbox (parallel, each agent confined to its worktree by bubblewrap)",
+      choiceArg("--mode", ["local", "parallel", "sandbox"] as const),
+    )
+    .option(
+      "--allow-host <host[:port]>",
+      "--mode sandbox: a host the agents may reach besides their model API (repeatable)",
+      collect,
     )
     .option(
       "--setup <command>",
@@ -94,6 +100,7 @@ function toOptions(f: RunFlags): RunOptionsInput {
   if (f.workers !== undefined) o.workers = f.workers;
   if (f.slots !== undefined) o.slots = f.slots;
   if (f.mode) o.mode = f.mode;
+  if (f.allowHost) o.allowHosts = f.allowHost;
   if (f.into) o.into = f.into;
   if (f.startBatch !== undefined) o.startBatch = f.startBatch;
   if (f.endBatch !== undefined) o.endBatch = f.endBatch;
