@@ -45,7 +45,8 @@ export async function runFreshBaseline(
         input: "",
       });
       if (agent.exitCode !== 0) throw new Error(`baseline agent failed in ${dir}: exit ${agent.exitCode}`);
-      const committed = await commitAll(git, dir, `Task ${id}\n`, { since: base });
+      const gitDir = (await git.run(["rev-parse", "--absolute-git-dir"], { cwd: dir })).stdout.trim();
+      const committed = await commitAll(git, { dir, gitDir }, `Task ${id}\n`, { since: base });
       if (committed.commit) commits.push(committed.commit);
       lastCommitted = performance.now();
       t = performance.now();

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildPrompt, runAgent, slotEnv } from "../agent/index.js";
 import type { AgentRunResult } from "../agent/types.js";
-import { commitAll, isAncestor, type Slot, setRef } from "../git/index.js";
+import { commitAll, type Slot, setRef } from "../git/index.js";
 import type { AttemptOutcome, AttemptTimings, Claim } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { headsRef, taskBranch } from "./refs.js";
@@ -62,10 +62,6 @@ export async function runAttempt(
   );
 
   let slot: Slot | undefined;
-  /** The clean key of what the commit staged, when nothing could have written to the slot since. */
-  let stagedKey: string | undefined;
-  /** Whether the agent or a verification command left part of its process group running. */
-  let groupLeft = false;
   const finish = async (outcome: AttemptOutcome) => {
     const accepted = await store.finishAttempt(claim, outcome);
     if (!accepted) bus.emit({ type: "attempt:fenced", runId, taskId, attempt: claim.attempt });
@@ -143,7 +139,6 @@ export async function runAttempt(
         signal: killed.signal,
         ...(confine ? { confine } : {}),
       });
-      groupLeft ||= ran.groupLeft;
       return ran;
     };
 
@@ -187,7 +182,6 @@ export async function runAttempt(
         },
       },
     );
-    groupLeft = result.process.groupLeft === true;
     timings.spawnMs = result.process.spawnMs;
     timings.agentMs = result.process.durationMs;
     const usage = result.report.usage;
@@ -242,12 +236,11 @@ export async function runAttempt(
     onAgentDone();
     if (hooks.commitGate) await hooks.commitGate;
     const commitStart = performance.now();
-    let committed = await commitAll(ctx.git, slot.dir, commitMessage(task), { since: base });
+    let committed = await commitAll(ctx.git, slot, commitMessage(task), { since: base });
     timings.commitMs = roundMs(performance.now() - commitStart);
-    if (!groupLeft) stagedKey = committed.cleanKey;
     // An agent that moved its branch below the base (`git reset --hard HEAD~1`) left a result that
     // lands as nothing, or as a revert nobody asked for: the attempt fails, saying so (issue 20 item 6).
-    const below = committed.commit !== null && !(await isAncestor(ctx.git, base, committed.commit));
+    const below = committed.commit !== null && !committed.descends;
     if (below && !task.allowNoChanges) {
       return void (await fail(
         `the task's branch no longer descends from its base ${base.slice(0, 12)} (the agent moved it below the base, e.g. with git reset); nothing to land`,
@@ -268,7 +261,6 @@ export async function runAttempt(
     // The task branch holds the result, as the integrator's merge and the user read it: an agent that
     // left it (a branch of its own, a detached HEAD) and committed there moved HEAD, not the branch.
     if (committed.changed && committed.commit) await setRef(ctx.git, headsRef(slot.branch), committed.commit);
-    if (committed.onSince && committed.commit) ctx.committedOnBase.set(taskId, committed.commit);
     const accepted = await finish({
       kind: "succeeded",
       resultCommit: committed.changed ? committed.commit : null,
@@ -295,7 +287,7 @@ export async function runAttempt(
     clearInterval(renew);
     ctx.killSignal.removeEventListener("abort", onKill);
     // With nothing left to claim, the slot's reset waits until a slot is wanted or the run ends.
-    if (slot) ctx.pool.release(slot, { defer: ctx.claimable.none, stagedKey });
+    if (slot) ctx.pool.release(slot, { defer: ctx.claimable.none });
     ctx.kick();
   }
 }

@@ -1,6 +1,6 @@
 import type { Sandbox } from "../agent/index.js";
 import type { AgentPreset } from "../agent/types.js";
-import type { Git, MergeTreeServer, WorktreePool } from "../git/index.js";
+import type { Git, LandingWorktree, WorktreePool } from "../git/index.js";
 import type { PlanGraph } from "../plan/graph.js";
 import type { Plan, PlanTask } from "../plan/types.js";
 import type { RunId, Store } from "../store/types.js";
@@ -17,19 +17,14 @@ export interface RunContext {
   store: Store;
   git: Git;
   pool: WorktreePool;
-  /** The run's long-lived `git merge-tree` for landings (closed when the run ends). */
-  merges: MergeTreeServer;
+  /** The run's landing worktree (removed when the run ends). */
+  landing: LandingWorktree;
   bus: EventBus;
   graph: PlanGraph;
   tasks: ReadonlyMap<string, PlanTask>;
   /** Tasks skipped at creation (completed in the plan, outside the batch range): they count as done. */
   presatisfied: ReadonlySet<string>;
   landingOrder: readonly string[];
-  /**
-   * Result commits this process made directly on their task's base (task id → commit): landing such a
-   * commit on an unmoved base needs no merge computed. A hint only: without it, landing merges as usual.
-   */
-  committedOnBase: Map<string, string>;
   /**
    * Resolves once the integration branch exists. A new run creates it next to its first agents (it is
    * needed only by the first merge), once the run's stale ref locks are cleared.
@@ -58,8 +53,7 @@ export interface RunContext {
 
 /**
  * Tasks this process saw queued (or requeued for a retry) and no worker here has claimed yet. Only a
- * hint, for what waits until nothing is left to claim (a slot's reset, the merge server's start, a
- * commit held for the worker's next agent): work another process queued or claimed makes it wrong on
+ * hint, for what waits until nothing is left to claim (a slot's reset, a commit held for the worker's next agent): work another process queued or claimed makes it wrong on
  * the safe sides (reset now; or later, when a slot is wanted).
  */
 export class Claimable {

@@ -125,7 +125,6 @@ export async function execute(
       }
       inFlight++;
       ctx.claimable.claimed();
-      const base = claim.task.baseCommit ?? "";
       let agentDone!: () => void;
       const freed = new Promise<void>((resolve) => {
         agentDone = resolve;
@@ -147,9 +146,6 @@ export async function execute(
           },
           onAgentStarted: () => {
             previous?.open();
-            // The merge server starts while agents work, once every worker has one or nothing is left
-            // to claim, rather than at the first landing, where it would compete with commits.
-            if (inFlight >= options.workers || ctx.claimable.none) void ctx.merges.start(base);
           },
           commitGate: own.ready,
         },

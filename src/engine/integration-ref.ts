@@ -35,3 +35,17 @@ export async function restoreIntegrationBranch(git: Git, run: RunRecord): Promis
     `run ${run.id}'s integration branch ${branch} moved outside Orchard: it should be at ${short}, it is at ${actual.slice(0, 12)}. \`git branch -f ${branch} ${expected}\` puts it back; then resume`,
   );
 }
+
+/**
+ * Orchard's branches live under `refs/heads/orchard/`; git cannot hold a branch named `orchard` beside
+ * them (a directory/file clash, whether the branch is loose or packed). Refused before a run starts,
+ * with what to do, rather than failing at its first landing.
+ */
+export async function assertOrchardPrefixFree(git: Git): Promise<void> {
+  const clash = await tryRevParse(git, "refs/heads/orchard");
+  if (clash === null) return;
+  throw new OrchardError(
+    "REPO_INVALID",
+    "a branch named `orchard` exists, and Orchard keeps its branches under orchard/ (git cannot hold both): rename it (`git branch -m orchard <new-name>`) and run again",
+  );
+}

@@ -1,4 +1,4 @@
-import { type Git, isGitError, mergeIntoRef, tryRevParse } from "../git/index.js";
+import { type Git, isGitError, type MergeIntoRefResult, tryRevParse } from "../git/index.js";
 import { isFinalTask, type TaskRecord } from "../store/types.js";
 import type { RunContext } from "./context.js";
 import { headsRef, integrationBranch } from "./refs.js";
@@ -24,8 +24,6 @@ export async function integrate(ctx: RunContext): Promise<number> {
     if (!run) return 0;
     const tasks = new Map((await store.listTasks(runId)).map((t) => [t.taskId, t]));
     let head = run.integrationHead ?? run.baseCommit;
-    // Started already, as a rule, once the first agents were running (execute.ts).
-    void ctx.merges.start(head);
     const ref = headsRef(integrationBranch(runId));
     for (const taskId of ctx.landingOrder) {
       const task = tasks.get(taskId);
@@ -54,18 +52,14 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
   }
   const title = ctx.tasks.get(taskId)?.title ?? "";
   const started = performance.now();
-  let result: Awaited<ReturnType<typeof mergeIntoRef>>;
+  let result: MergeIntoRefResult;
   try {
     // The ref only moves by compare-and-swap from `head`, so it is not read first: a lost swap is the
     // rare case (a crash after moving it, or someone else moving it) and is sorted out below.
-    result = await mergeIntoRef(git, {
+    result = await ctx.landing.merge({
       ref,
       expectedHead: head,
       theirs: task.resultCommit,
-      server: ctx.merges,
-      ...(ctx.committedOnBase.get(taskId) === task.resultCommit && task.baseCommit
-        ? { theirsParent: task.baseCommit }
-        : {}),
       message: `Merge task ${taskId}: ${title}\n\nOrchard-Run: ${runId}\nOrchard-Task: ${taskId}\n`,
     });
   } catch (err) {

@@ -8,9 +8,9 @@ import {
   ensureRepo,
   excludeOrchardDir,
   Git,
-  MergeTreeServer,
-  prefetchIdentity,
+  LandingWorktree,
   resolveBase,
+  stateDir,
   updateRef,
   WorktreePool,
 } from "../git/index.js";
@@ -31,7 +31,7 @@ import { assertBatchRange, presatisfiedTasks } from "./batch-range.js";
 import { Claimable, type RunContext } from "./context.js";
 import { EventBus, persistEvents } from "./events.js";
 import { type ExecuteControls, execute } from "./execute.js";
-import { restoreIntegrationBranch } from "./integration-ref.js";
+import { assertOrchardPrefixFree, restoreIntegrationBranch } from "./integration-ref.js";
 import { fastForwardInto } from "./into.js";
 import { assertNotLive } from "./liveness.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput, warmSlots } from "./options.js";
@@ -102,6 +102,7 @@ export async function startRun(
     }),
   ]);
   const git = new Git(repo);
+  await assertOrchardPrefixFree(git);
   const store = deps.store ?? (await openRepoStore(repo));
   const runId = newRunId();
   const branch = integrationBranch(runId);
@@ -255,8 +256,6 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     ...(input.deps.poolDir ? { dir: input.deps.poolDir } : {}),
   });
   const poolReady = pool.init();
-  // Looked up now, while nothing waits on it, rather than at the first commit.
-  void prefetchIdentity(git);
   const bus = input.deps.bus ?? new EventBus();
   const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
   const runDir = join(repo, ".orchard", "runs", runId);
@@ -279,13 +278,12 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     store,
     git,
     pool,
-    merges: new MergeTreeServer(git),
+    landing: new LandingWorktree(git, join(await stateDir(git), "land", runId)),
     bus,
     graph,
     tasks: new Map(plan.tasks.map((t) => [t.id as string, t])),
     presatisfied,
     integrationReady,
-    committedOnBase: new Map(),
     landingOrder: landingOrder(
       plan.tasks.map((t) => ({ taskId: t.id, index: t.index })),
       graph.edges,
@@ -385,7 +383,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
         ...(into ? { into } : {}),
       };
     } finally {
-      ctx.merges.close();
+      await ctx.landing.close();
       await Promise.all(ctx.logsClosing);
       await pool.settled();
       pool.releaseDir();

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { linkedGitDir, readOrNull } from "./ref-files.js";
+import { linkedGitDir, readOrNull } from "./files.js";
 
 /**
  * Whether any worktree other than `ownGitDir` has `refs/heads/<branch>` checked out (or is rebasing it),
- * read from the HEAD files of the shared git directory. This is the check `git branch -f` makes; doing
- * it in-process lets the slot hand-off run its two git commands at once (measured 4 ms per git spawn).
- * Returns null when it cannot tell (reftable repositories keep HEAD elsewhere): ask git then.
+ * read from the HEAD files of the shared git directory. This is the check `git branch -f` makes; the
+ * slot hand-off makes it itself because it moves the branch with `git update-ref`, which does not.
+ * Returns null when it cannot tell (reftable repositories keep HEAD elsewhere): `git branch -f` then.
  */
 export async function branchCheckedOutElsewhere(
   commonDir: string,

@@ -4,6 +4,7 @@
  */
 export const GIT_ERROR_CODES = [
   "NOT_A_REPO",
+  "NOT_A_SLOT",
   "BAD_REVISION",
   "LOCKED",
   "CONFLICT",

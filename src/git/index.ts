@@ -3,7 +3,12 @@
  * typed GitError; typed helpers for refs, merges and commits; and the worktree pool that leases slots.
  */
 export { type CleanResult, cleanOrchard } from "./clean.js";
-export { type CommitAllOptions, type CommitAllResult, commitAll } from "./commit.js";
+export {
+  type CommitAllOptions,
+  type CommitAllResult,
+  commitAll,
+  ORCHARD_IDENTITY,
+} from "./commit.js";
 export { classifyGitError, GIT_ERROR_CODES, GitError, type GitErrorCode, isGitError } from "./errors.js";
 export { excludeOrchardDir } from "./exclude.js";
 export {
@@ -14,17 +19,8 @@ export {
   type RunOptions,
   type RunResult,
 } from "./git.js";
-export { ORCHARD_IDENTITY, prefetchIdentity } from "./identity.js";
 export { type MeasureResult, measureSlotReady } from "./measure.js";
-export {
-  commitTree,
-  type MergeIntoRefInput,
-  type MergeIntoRefResult,
-  type MergeTreeOutcome,
-  mergeIntoRef,
-  mergeTree,
-} from "./merge.js";
-export { MergeTreeServer } from "./merge-server.js";
+export { LandingWorktree, type MergeIntoRefInput, type MergeIntoRefResult } from "./merge.js";
 export type { RefEntry } from "./parse/refs.js";
 export type { StatusEntry } from "./parse/status.js";
 export type { WorktreeEntry } from "./parse/worktree-list.js";
@@ -35,6 +31,8 @@ export {
   headCommit,
   isAncestor,
   listRefs,
+  type RefChange,
+  refTransaction,
   removeStaleRefLocks,
   resolveBase,
   resolveCommit,
@@ -53,3 +51,5 @@ export {
   worktreeList,
 } from "./repo.js";
 export { normalizeBranch, type PoolEvent, type Slot, type SlotSnapshot, type SlotState } from "./slot.js";
+export { inSlot, type SlotDirs, verifySlot } from "./slot-ops.js";
+export { stateDir } from "./state-dir.js";

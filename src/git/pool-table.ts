@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { type SlotSnapshot, type SlotState, slotName } from "./slot.js";
 import { realSlotGitDir } from "./slot-ops.js";
-import type { IndexSnapshot } from "./slot-undo.js";
 
 /** One slot as the pool keeps it in memory. */
 export interface Entry {
@@ -21,10 +20,6 @@ export interface Entry {
   marked: boolean;
   /** Released, its reset put off until a slot is wanted (`WorktreePool.release`); state "resetting". */
   deferred: boolean;
-  /** Given at release: the work tree was all staged and committed, with this clean key (index-tree.ts). */
-  stagedKey: string | null;
-  /** Its index as git left it clean at a commit, for resets that undo a task's additions (slot-undo.ts). */
-  snapshot: IndexSnapshot | null;
 }
 
 /**
@@ -48,8 +43,6 @@ export class SlotTable {
       gitDir: null,
       marked: false,
       deferred: false,
-      stagedKey: null,
-      snapshot: null,
     };
     this.entries.set(index, entry);
     return entry;

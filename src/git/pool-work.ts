@@ -1,32 +1,23 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Git } from "./git.js";
-import { repoIdentity } from "./identity.js";
-import { indexCleanKey } from "./index-tree.js";
 import { SlotCosts } from "./pool-costs.js";
 import type { Entry, SlotTable } from "./pool-table.js";
-import { isFullSha } from "./ref-files.js";
 import { type PoolEvent, slotName } from "./slot.js";
 import { resetSlot } from "./slot-ops.js";
 import { addSlotWorktree, rebuildSlot } from "./slot-rebuild.js";
-import { IndexSnapshot, undoAdditions } from "./slot-undo.js";
 
 /**
  * The pool's work on slots nobody holds: resets after release, moves, marks, slots made in advance. A
  * slot is `resetting` while it runs; on failure it is rebuilt from scratch, and if that fails too it is
- * broken. What it learns on the way — which resets may leave out `git clean`, what making and resetting
- * a slot cost — serves the pool's later decisions.
+ * broken. What making and resetting a slot cost serves the pool's later decisions (SlotCosts).
  */
 export class SlotWork {
   /** What making and resetting a slot took lately, for the slots past the pool's eagerSlots. */
   costs = new SlotCosts();
-  /** Commit → its clean key (index-tree.ts), learnt from a slot's index after a full reset there. */
-  private readonly cleanKeys = new Map<string, string>();
 
   constructor(
     private readonly git: Git,
     private readonly table: SlotTable,
-    private readonly hooks: { emit(event: PoolEvent): void; dispatch(): void; commonDir(): string },
+    private readonly hooks: { emit(event: PoolEvent): void; dispatch(): void },
   ) {}
 
   /** `git worktree add` for a new slot, timed for SlotCosts. */
@@ -34,54 +25,21 @@ export class SlotWork {
     const started = performance.now();
     await addSlotWorktree(this.git, entry.dir, commit);
     this.costs.made(Math.round(performance.now() - started));
-    this.learn(entry, commit);
   }
 
-  /**
-   * A reset after a commit that staged the whole work tree leaves out `git clean` when the commit's
-   * clean key is the target's (index-tree.ts): the checkout then leaves nothing clean would remove, as
-   * `git add -A` left no untracked file and both ignore the same files. One git process fewer per task
-   * (measured in docs/benchmarks.md). An empty directory the agent made may stay: git sees no file in
-   * it, so no commit can carry it. Where, on top of that, the task only added files, the checkout is
-   * done in-process (slot-undo.ts): no git process at all.
-   */
+  /** Resets a released slot to `target` (resetSlot: as a fresh checkout of it), in the background. */
   reset(entry: Entry, target?: string): Promise<void> {
     const started = performance.now();
-    const staged = entry.stagedKey;
-    entry.stagedKey = null;
     return this.run(entry, async () => {
-      const known = target !== undefined ? this.cleanKeys.get(target) : undefined;
-      const skipClean = staged !== null && known !== undefined && known === staged;
-      const undone = skipClean && target !== undefined ? await this.undo(entry, target) : false;
-      if (undone === true) entry.cleanAt = target!;
-      else {
-        // Halfway through an undo that failed, git cleans as well.
-        entry.cleanAt = await resetSlot(this.git, entry.dir, target, {
-          skipClean: skipClean && undone === false,
-        });
-        this.learn(entry, entry.cleanAt);
-      }
+      entry.cleanAt = await resetSlot(
+        this.git,
+        { dir: entry.dir, gitDir: this.table.gitDirOf(entry) },
+        target,
+      );
       const ms = performance.now() - started;
       this.costs.reset(ms);
       this.hooks.emit({ type: "slot:reset", slotId: slotName(entry.index), ms });
     });
-  }
-
-  /** The in-process reset to `target`: true when done, false when git must do it, null when it failed halfway. */
-  private async undo(entry: Entry, target: string): Promise<boolean | null> {
-    const snapshot = entry.snapshot;
-    if (snapshot?.commit !== target) return false;
-    const plain = await repoIdentity(this.git).then(
-      (found) => found.plainPaths,
-      () => false,
-    );
-    if (!plain) return false;
-    try {
-      return await undoAdditions(entry.dir, this.table.gitDirOf(entry), this.hooks.commonDir(), snapshot);
-    } catch {
-      entry.snapshot = null;
-      return null;
-    }
   }
 
   /**
@@ -96,7 +54,6 @@ export class SlotWork {
         if (cleanAt !== undefined) entry.cleanAt = cleanAt;
       } catch {
         entry.gitDir = null;
-        entry.snapshot = null;
         try {
           entry.cleanAt = await rebuildSlot(this.git, entry.dir, entry.base ?? cleanAt ?? "HEAD");
         } catch (error) {
@@ -123,27 +80,6 @@ export class SlotWork {
       return;
     }
     entry.work = this.reset(entry);
-  }
-
-  /**
-   * Reads the index of a slot that is clean at `at` (git just checked it out, or it is handed off
-   * clean): the snapshot a later reset may restore (slot-undo.ts), and the commit's clean key. Before
-   * a hand-off completes, so that no task can have written to the index yet. Synchronously: one small
-   * file, where a thread-pool read would be the last thing a hand-off waits for.
-   */
-  learn(entry: Entry, at: string): void {
-    let index: Buffer | null = null;
-    try {
-      if (isFullSha(at)) index = readFileSync(join(this.table.gitDirOf(entry), "index"));
-    } catch {
-      // No index to learn from: the slot's next reset goes to git.
-    }
-    entry.snapshot = index ? new IndexSnapshot(at, index) : null;
-    if (index === null || this.cleanKeys.has(at)) return;
-    const key = indexCleanKey(index);
-    if (key === null) return;
-    if (this.cleanKeys.size >= 64) this.cleanKeys.clear();
-    this.cleanKeys.set(at, key);
   }
 
   private markBroken(entry: Entry, error: unknown): void {

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type CleanResult, cleanPool } from "./clean.js";
 import { GitError } from "./errors.js";
+import { isFullSha } from "./files.js";
 import type { Git } from "./git.js";
 import { SlotCosts } from "./pool-costs.js";
 import { DEFAULT_POOL_DIR } from "./pool-dir.js";
@@ -10,7 +11,6 @@ import { leasePoolDir } from "./pool-lock.js";
 import { recoverPool } from "./pool-recover.js";
 import { type Entry, SlotTable } from "./pool-table.js";
 import { SlotWork } from "./pool-work.js";
-import { isFullSha } from "./ref-files.js";
 import { resolveCommit } from "./refs.js";
 import { repoLayout } from "./repo.js";
 import {
@@ -94,7 +94,6 @@ export class WorktreePool {
     this.work = new SlotWork(this.git, this.table, {
       emit: (event) => this.emit(event),
       dispatch: () => this.dispatch(),
-      commonDir: () => this.commonDir,
     });
   }
 
@@ -165,25 +164,22 @@ export class WorktreePool {
       // The mark goes before the agent can touch a file: a crash from here on means "reset me".
       const unmarked = entry.marked ? unmarkClean(entry.dir) : Promise.resolve();
       entry.marked = false;
+      const dirs = { dir: entry.dir, gitDir: this.table.gitDirOf(entry) };
       const handedOff =
         entry.cleanAt === sha
           ? handOffClean(
               this.git,
               {
-                dir: entry.dir,
+                ...dirs,
                 commonDir: this.commonDir,
                 cleanAt: sha,
-                gitDir: this.table.gitDirOf(entry),
                 // The pool knows what its own slots hold (waitForBranch): only other worktrees are read.
                 poolGitDirs: this.table.knownGitDirs(),
               },
               short,
               sha,
             )
-          : handOffMoved(this.git, entry.dir, short, sha);
-      // A slot adopted from an earlier run is clean at its mark: its index is read before the task
-      // starts, for the in-process reset after it (slot-undo.ts).
-      if (entry.cleanAt === sha && entry.snapshot?.commit !== sha) this.work.learn(entry, sha);
+          : handOffMoved(this.git, dirs, short, sha);
       await Promise.all([unmarked, handedOff]);
     } catch (error) {
       this.work.afterFailedHandOff(entry, create);
@@ -200,13 +196,12 @@ export class WorktreePool {
    * at: the next task of the same batch (or the next run from an unmoved branch) starts from there, and
    * its hand-off is then two ref commands instead of a checkout.
    */
-  release(slot: Slot, opts: { defer?: boolean; stagedKey?: string | undefined } = {}): void {
+  release(slot: Slot, opts: { defer?: boolean } = {}): void {
     const entry = this.table.get(slot.index);
     if (entry?.state !== "busy" || entry.branch !== slot.branch) {
       throw new Error(`slot ${slot.id} is not leased on ${slot.branch}`);
     }
     entry.state = "resetting";
-    entry.stagedKey = opts.stagedKey ?? null;
     if (opts.defer && !this.closed) {
       // Put off while nothing waits for a slot (the caller knows nothing is left to claim): the reset's
       // two git processes then compete with no commit or merge still running (docs/benchmarks.md), and
@@ -236,7 +231,13 @@ export class WorktreePool {
       if (ready >= target || entry.state !== "free") continue;
       ready++;
       if (entry.cleanAt !== sha)
-        jobs.push(this.work.run(entry, () => moveSlot(this.git, entry.dir, sha), sha));
+        jobs.push(
+          this.work.run(
+            entry,
+            () => moveSlot(this.git, { dir: entry.dir, gitDir: this.table.gitDirOf(entry) }, sha),
+            sha,
+          ),
+        );
     }
     for (; ready < target && this.table.liveCount() < this.maxSlots; ready++) {
       const entry = this.table.add(this.dir, this.table.nextIndex(), "resetting");
@@ -363,6 +364,7 @@ export class WorktreePool {
       id: slotName(entry.index),
       index: entry.index,
       dir: entry.dir,
+      gitDir: this.table.gitDirOf(entry),
       portBase: this.portOf(entry.index),
       branch: entry.branch!,
       base: entry.base!,

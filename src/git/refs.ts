@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { GitError, isGitError } from "./errors.js";
 import type { Git } from "./git.js";
 import { parseRefList, type RefEntry } from "./parse/refs.js";
-import { headFromGitDir, linkedGitDir, refFilesWritable, refValue, writeOwnRef } from "./ref-files.js";
 import { repoLayout } from "./repo.js";
 
 const ZERO_SHA = "0000000000000000000000000000000000000000";
@@ -40,21 +39,8 @@ export function resolveCommit(git: Git, ref: string, cwd?: string): Promise<stri
   return revParse(git, `${ref}^{commit}`, cwd);
 }
 
-/**
- * The commit a run starts from. HEAD, the usual base, is read from the repository's files when they say
- * plainly: a run start waited ~3 ms for a `rev-parse` (docs/benchmarks.md). Anything else, and any
- * doubt (GIT_DIR set, reftable, an unborn branch), goes to git.
- */
-export async function resolveBase(git: Git, name: string): Promise<string> {
-  if (name === "HEAD" && process.env.GIT_DIR === undefined) {
-    const { toplevel, commonDir } = await repoLayout(git);
-    const dotGit = join(toplevel, ".git");
-    // The main checkout's `.git` is a directory (it does not read as a file); a file links a worktree.
-    const linked = linkedGitDir(dotGit);
-    const gitDir = linked === undefined ? dotGit : linked;
-    const sha = gitDir === null ? null : headFromGitDir(gitDir, commonDir);
-    if (sha !== null) return sha;
-  }
+/** The commit a run starts from: `name` (usually HEAD) as a commit. */
+export function resolveBase(git: Git, name: string): Promise<string> {
   return resolveCommit(git, name);
 }
 
@@ -71,44 +57,58 @@ export async function isAncestor(git: Git, ancestor: string, descendant: string)
   return exitCode === 0;
 }
 
+/** One change in a ref transaction: `old` as in `git update-ref` (null: must not exist yet). */
+export interface RefChange {
+  ref: string;
+  /** null deletes the ref. */
+  new: string | null;
+  /** A compare-and-swap: the ref must point here (null: not exist); undefined: whatever it holds. */
+  old?: string | null;
+}
+
+/**
+ * Applies `changes` in one `git update-ref --stdin` transaction, all or nothing: git takes the locks,
+ * writes the reflogs, runs the reference-transaction hooks, syncs and sets shared permissions as the
+ * repository says (invariant 0). A lost compare-and-swap throws GitError REF_CHANGED.
+ */
+export async function refTransaction(
+  git: Git,
+  changes: readonly RefChange[],
+  message?: string,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const lines = ["start"];
+  for (const change of changes) {
+    const old = change.old === undefined ? "" : (change.old ?? ZERO_SHA);
+    if (change.new === null) lines.push(`delete ${change.ref}\0${old}`);
+    else lines.push(`update ${change.ref}\0${change.new}\0${old}`);
+  }
+  lines.push("prepare", "commit");
+  const args = ["update-ref", ...(message ? ["-m", message] : []), "--stdin", "-z"];
+  await git.run(args, { input: `${lines.join("\0")}\0` });
+}
+
 /**
  * Moves `ref` to `newSha` atomically. With `expectedOld` it is a compare-and-swap: a string means "only if
  * it still points there", null means "only if it does not exist yet". A lost race throws REF_CHANGED.
  */
-export async function updateRef(
+export function updateRef(
   git: Git,
   ref: string,
   newSha: string,
   expectedOld?: string | null,
   message?: string,
 ): Promise<void> {
-  // Orchard's own refs are written in-process where the repository keeps refs as files.
-  if (await writeOwnRefRetrying(git, ref, newSha, expectedOld)) return;
-  const args = ["update-ref", ...(message ? ["-m", message] : []), ref, newSha];
-  if (expectedOld !== undefined) args.push(expectedOld ?? ZERO_SHA);
-  await runRefUpdate(git, args);
+  return refTransaction(
+    git,
+    [{ ref, new: newSha, ...(expectedOld === undefined ? {} : { old: expectedOld }) }],
+    message,
+  );
 }
 
-/**
- * Points `ref` at `sha` unless it points there already, whatever it held before; read in-process where
- * refs are plain files, so that the usual case (it does) starts no git process.
- */
-export async function setRef(git: Git, ref: string, sha: string): Promise<void> {
-  const { commonDir } = await repoLayout(git);
-  const known = refFilesWritable(commonDir) ? refValue(commonDir, ref) : undefined;
-  const now = known === undefined ? await tryRevParse(git, ref) : known;
-  if (now !== sha) await updateRef(git, ref, sha, now);
-}
-
-/** `writeOwnRef`, retrying a held lock as git commands are retried. */
-async function writeOwnRefRetrying(
-  git: Git,
-  ref: string,
-  newSha: string,
-  expectedOld: string | null | undefined,
-): Promise<boolean> {
-  const { commonDir } = await repoLayout(git);
-  return git.retryLocked(() => writeOwnRef(commonDir, ref, newSha, expectedOld));
+/** Points `ref` at `sha`, whatever it held before. */
+export function setRef(git: Git, ref: string, sha: string, message?: string): Promise<void> {
+  return updateRef(git, ref, sha, undefined, message);
 }
 
 /** Deletes `ref`, only if it still points at `expectedOld` when given. Deleting an absent ref is a no-op. */
@@ -118,9 +118,11 @@ export async function deleteRef(git: Git, ref: string, expectedOld?: string): Pr
 }
 
 /** Deletes many refs in one transaction (all or nothing). */
-export async function deleteRefs(git: Git, refs: readonly string[]): Promise<void> {
-  if (refs.length === 0) return;
-  await git.run(["update-ref", "--stdin", "-z"], { input: refs.map((ref) => `delete ${ref}\0\0`).join("") });
+export function deleteRefs(git: Git, refs: readonly string[]): Promise<void> {
+  return refTransaction(
+    git,
+    refs.map((ref) => ({ ref, new: null })),
+  );
 }
 
 async function runRefUpdate(git: Git, args: string[]): Promise<void> {

@@ -6,8 +6,22 @@ import { parseWorktreeListZ, type WorktreeEntry } from "./parse/worktree-list.js
 
 const READ = { readOnly: true } as const;
 
-/** The top-level directory of the work tree containing `dir`; GitError NOT_A_REPO otherwise. */
+/**
+ * The top-level directory of the work tree containing `dir`; GitError NOT_A_REPO otherwise. GIT_DIR and
+ * GIT_WORK_TREE in the environment are refused rather than honoured: Orchard names the repository by
+ * directory, and a variable that points git elsewhere would make its git and the agents' git disagree.
+ */
 export async function ensureRepo(dir: string): Promise<string> {
+  const redirect = ["GIT_DIR", "GIT_WORK_TREE"].filter((name) => process.env[name] !== undefined);
+  if (redirect.length > 0) {
+    throw new GitError({
+      code: "NOT_A_REPO",
+      args: [],
+      exitCode: null,
+      stderr: "",
+      message: `${redirect.join(" and ")} ${redirect.length > 1 ? "are" : "is"} set: Orchard finds the repository from its directory (--repo, or the current one). Unset ${redirect.join(" and ")} and run it again.`,
+    });
+  }
   try {
     return (await repoLayout(new Git(dir))).toplevel;
   } catch (error) {

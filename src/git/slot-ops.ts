@@ -3,17 +3,57 @@ import { rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { branchCheckedOutElsewhere } from "./checked-out.js";
 import { GitError } from "./errors.js";
+import { isFullSha, linkedGitDir, readOrNull } from "./files.js";
 import type { Git, RunOptions } from "./git.js";
-import { isFullSha, linkedGitDir, readOrNull, writeSymbolicHead } from "./ref-files.js";
-import { updateRef } from "./refs.js";
+import { setRef } from "./refs.js";
+
+/** A slot's work tree and its own git directory (`<common dir>/worktrees/<name>`), known to the pool. */
+export interface SlotDirs {
+  dir: string;
+  gitDir: string;
+}
 
 /**
- * Every command aimed at a slot runs with its parent as a ceiling: if the slot's `.git` file were gone,
- * git would otherwise walk up and find the user's repository (slots live inside it), and a `clean -ffd`
- * meant for the slot would run in the user's checkout.
+ * Every command aimed at a slot names the slot's git dir and work tree (GIT_DIR, GIT_WORK_TREE) and
+ * stops discovery at the slot's parent: whatever an agent did to its `.git` file, git never walks up
+ * into another repository, the user's included (issue 20, item 1).
  */
-export function inSlot(dir: string, extra: RunOptions = {}): RunOptions {
-  return { ...extra, cwd: dir, env: { ...extra.env, GIT_CEILING_DIRECTORIES: dirname(dir) } };
+export function inSlot(slot: SlotDirs, extra: RunOptions = {}): RunOptions {
+  return {
+    ...extra,
+    cwd: slot.dir,
+    env: {
+      ...extra.env,
+      GIT_DIR: slot.gitDir,
+      GIT_WORK_TREE: slot.dir,
+      GIT_CEILING_DIRECTORIES: dirname(slot.dir),
+    },
+  };
+}
+
+/**
+ * Throws GitError NOT_A_SLOT unless the slot's `.git` file still links to its git dir and the git dir
+ * still points back at it: an agent that deleted or rewrote the link has left a slot Orchard must not
+ * commit from.
+ */
+export function verifySlot(slot: SlotDirs): void {
+  const dotGit = join(slot.dir, ".git");
+  const linked = linkedGitDir(dotGit);
+  const back = readOrNull(join(slot.gitDir, "gitdir"));
+  const same = (a: string, b: string) => {
+    try {
+      return realpathSync(a) === realpathSync(b);
+    } catch {
+      return false;
+    }
+  };
+  if (linked && back && same(linked, slot.gitDir) && same(back, dotGit)) return;
+  throw new GitError({
+    code: "NOT_A_SLOT",
+    args: [],
+    exitCode: null,
+    stderr: `${slot.dir} is no longer the worktree Orchard made (its .git link was deleted or changed)`,
+  });
 }
 
 /** The slot's own git directory, read from its `.git` file; throws unless it is a linked worktree. */
@@ -26,12 +66,11 @@ export function realSlotGitDir(dir: string): string {
   return realpathSync(slotGitDirSync(dir));
 }
 
-/** `slotGitDir` without a thread-pool round trip: one tiny file, read on every hand-off and commit. */
 function slotGitDirSync(dir: string): string {
   const gitDir = linkedGitDir(join(dir, ".git"));
   if (!gitDir) {
     throw new GitError({
-      code: "NOT_A_REPO",
+      code: "NOT_A_SLOT",
       args: [],
       exitCode: null,
       stderr: `${dir}/.git is not a worktree link`,
@@ -48,97 +87,71 @@ export async function removeStaleLocks(gitDir: string): Promise<void> {
 }
 
 /**
- * Hands a slot that is clean at `base` to `branch` without touching a work-tree file: only the branch ref
- * and HEAD are written, in-process where refs are files (no git process at all), where `checkout -B`
- * walks the whole index (measured ~40 ms on 5,000 files). A branch checked out in another worktree, the
- * user's included, is refused as `git branch -f` would refuse it.
+ * Hands a slot that is clean at `base` to `branch` without touching a work-tree file: the branch is
+ * created (or moved) at `base` and HEAD pointed at it, where `checkout -B` walks the whole index. A
+ * branch checked out in another worktree, the user's included, is refused as `git branch -f` would.
  */
 export async function handOffClean(
   git: Git,
-  slot: {
-    dir: string;
-    commonDir: string;
-    cleanAt: string;
-    gitDir?: string;
-    poolGitDirs?: ReadonlySet<string>;
-  },
+  slot: SlotDirs & { commonDir: string; cleanAt: string; poolGitDirs?: ReadonlySet<string> },
   branch: string,
   base: string,
 ): Promise<void> {
-  const { dir } = slot;
-  const ownGitDir = slot.gitDir ?? realSlotGitDir(dir);
-  const holder = await branchCheckedOutElsewhere(slot.commonDir, ownGitDir, branch, slot.poolGitDirs);
+  const holder = await branchCheckedOutElsewhere(slot.commonDir, slot.gitDir, branch, slot.poolGitDirs);
   if (holder === null) {
-    await git.run(["branch", "-f", branch, base], inSlot(dir));
-    await git.run(["symbolic-ref", "HEAD", `refs/heads/${branch}`], inSlot(dir));
-    return;
-  }
-  if (holder !== false) {
+    await git.run(["branch", "-f", branch, base], inSlot(slot));
+  } else if (holder !== false) {
     throw new GitError({
       code: "BRANCH_CHECKED_OUT",
       args: [],
       exitCode: null,
       stderr: `branch '${branch}' is checked out by the worktree whose git dir is ${holder}`,
     });
+  } else {
+    await setRef(git, `refs/heads/${branch}`, base, "orchard: slot hand-off");
   }
-  const ref = `refs/heads/${branch}`;
-  // Both are written in-process as git would (ref-files.ts) unless the repository needs git for it.
-  const results = await Promise.allSettled([
-    updateRef(git, ref, base, undefined, "orchard: slot hand-off"),
-    writeSymbolicHead(ownGitDir, slot.commonDir, ref).then(async (done) => {
-      if (!done) await git.run(["symbolic-ref", "HEAD", ref], inSlot(dir));
-    }),
-  ]);
-  const failed = results.find((r) => r.status === "rejected");
-  if (failed) {
-    // Leave the slot detached where it was rather than on a branch that may not exist.
-    await git.run(["update-ref", "--no-deref", "HEAD", slot.cleanAt], inSlot(dir)).catch(() => undefined);
-    throw failed.reason;
-  }
+  await git.run(["symbolic-ref", "HEAD", `refs/heads/${branch}`], inSlot(slot));
 }
 
 /** Moves a clean slot to `base` on `branch`: tracked files rewritten, untracked removed, ignored kept. */
-export async function handOffMoved(git: Git, dir: string, branch: string, base: string): Promise<void> {
-  await git.run(["checkout", "-q", "-f", "-B", branch, base], inSlot(dir));
+export async function handOffMoved(git: Git, slot: SlotDirs, branch: string, base: string): Promise<void> {
+  await git.run(["checkout", "-q", "-f", "-B", branch, base], inSlot(slot));
   // Files ignored at the old commit may be untracked at the new one.
-  await git.run(["clean", "-ffdq"], inSlot(dir));
+  await git.run(["clean", "-ffdq"], inSlot(slot));
 }
 
 /**
- * Brings a used slot back to `target`'s tree (HEAD's when not given), clean and detached (so its branch
- * can be moved or deleted), keeping ignored files such as node_modules. Returns the commit it is clean at.
+ * Brings a used slot back to `target`'s tree (HEAD's when not given), detached (so its branch can be
+ * moved or deleted), exactly as a fresh checkout of it would be, ignored files such as node_modules
+ * aside: the index is thrown away first, so nothing a task left in it — assume-unchanged and
+ * skip-worktree flags, stat data that hides an exec bit under core.fileMode=false or CRLF under
+ * eol=lf — survives into the next task (issue 19, item 5); every tracked file is written afresh.
  * `-ff` also removes nested repositories an agent may have cloned; `checkout -f` drops merge and
- * cherry-pick state itself, rebase and sequencer state need their own --quit. `skipClean` when the
- * caller knows the checkout leaves nothing for `git clean` (SlotWork.reset, pool-work.ts).
+ * cherry-pick state itself, rebase and sequencer state need their own --quit. A slot whose link to
+ * its git dir is broken throws (the pool rebuilds it). Returns the commit it is clean at.
  */
-export async function resetSlot(
-  git: Git,
-  dir: string,
-  target?: string,
-  opts: { skipClean?: boolean } = {},
-): Promise<string> {
-  const gitDir = await slotGitDir(dir);
+export async function resetSlot(git: Git, slot: SlotDirs, target?: string): Promise<string> {
+  verifySlot(slot);
+  const { gitDir } = slot;
   await removeStaleLocks(gitDir);
   if (existsSync(join(gitDir, "rebase-merge")) || existsSync(join(gitDir, "rebase-apply"))) {
-    await git.run(["rebase", "--quit"], inSlot(dir));
+    await git.run(["rebase", "--quit"], inSlot(slot));
   }
   if (existsSync(join(gitDir, "sequencer"))) {
-    await git.run(["cherry-pick", "--quit"], inSlot(dir));
+    await git.run(["cherry-pick", "--quit"], inSlot(slot));
   }
-  await git.run(["checkout", "-q", "-f", "--detach", ...(target ? [target] : [])], inSlot(dir));
-  if (!opts.skipClean) await git.run(["clean", "-ffdq"], inSlot(dir));
+  await rm(join(gitDir, "index"), { force: true });
+  await git.run(["checkout", "-q", "-f", "--detach", ...(target ? [target] : [])], inSlot(slot));
+  await git.run(["clean", "-ffdq"], inSlot(slot));
   if (target && isFullSha(target)) return target;
-  // A detached HEAD file holds the commit itself: reading it saves a git process on every release.
-  const head = readOrNull(join(gitDir, "HEAD")) ?? "";
-  if (isFullSha(head)) return head;
-  const { stdout } = await git.run(["rev-parse", "HEAD"], inSlot(dir, { readOnly: true }));
+  const { stdout } = await git.run(["rev-parse", "HEAD"], inSlot(slot, { readOnly: true }));
   return stdout.trim();
 }
 
 /** Moves a free, clean slot to `base`, detached (used by prewarm). */
-export async function moveSlot(git: Git, dir: string, base: string): Promise<void> {
-  await git.run(["checkout", "-q", "-f", "--detach", base], inSlot(dir));
-  await git.run(["clean", "-ffdq"], inSlot(dir));
+export async function moveSlot(git: Git, slot: SlotDirs, base: string): Promise<void> {
+  await git.run(["checkout", "-q", "-f", "--detach", base], inSlot(slot));
+  await git.run(["clean", "-ffdq"], inSlot(slot));
 }
 
 /** Written into a slot's git dir once a reset left it clean (when the pool settles); removed before the slot is handed out. */

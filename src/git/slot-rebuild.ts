@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import type { Git } from "./git.js";
-import { inSlot } from "./slot-ops.js";
+import { inSlot, realSlotGitDir } from "./slot-ops.js";
 import { addWorktree, pruneWorktrees, removeWorktree } from "./worktree-ops.js";
 
 /** Creates a slot's worktree, detached at `commit`. A leftover directory of ours is cleared first. */
@@ -18,6 +18,7 @@ export async function rebuildSlot(git: Git, dir: string, base: string): Promise<
   await rm(dir, { recursive: true, force: true });
   await pruneWorktrees(git);
   await addWorktree(git, dir, base);
-  const { stdout } = await git.run(["rev-parse", "HEAD"], inSlot(dir, { readOnly: true }));
+  const gitDir = realSlotGitDir(dir);
+  const { stdout } = await git.run(["rev-parse", "HEAD"], inSlot({ dir, gitDir }, { readOnly: true }));
   return stdout.trim();
 }

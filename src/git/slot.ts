@@ -7,6 +7,8 @@ export interface Slot {
   index: number;
   /** Absolute path of the worktree. */
   dir: string;
+  /** Its own git directory, learnt before any agent ran there: every git command names it. */
+  gitDir: string;
   /** First of this slot's block of ports (ORCHARD_PORT_BASE). */
   portBase: number;
   /** Short branch name the slot is on, e.g. `orchard/<run>/tasks/<task>`. */

@@ -6,7 +6,7 @@ import {
   cleanOrchard,
   commitAll,
   Git,
-  mergeIntoRef,
+  LandingWorktree,
   updateRef,
   WorktreePool,
 } from "../../../src/git/index.js";
@@ -181,13 +181,14 @@ describe("the user's checkout", () => {
       await writeFile(join(slot.dir, `task-${task}.txt`), `${task}\n`);
       await writeFile(join(slot.dir, "scratch.tmp"), "left behind\n");
       await rm(join(slot.dir, "scratch.tmp"));
-      const { commit } = await commitAll(git, slot.dir, `Task ${task}`, { since: slot.base });
+      const { commit } = await commitAll(git, slot, `Task ${task}`, { since: slot.base });
       pool.release(slot);
       return commit!;
     };
     const commits = await Promise.all([1, 2, 3].map(run));
+    const landing = new LandingWorktree(git, join(repo.dir, ".git", "orchard", "land", "r"));
     for (const [i, commit] of commits.entries()) {
-      const merged = await mergeIntoRef(git, {
+      const merged = await landing.merge({
         ref: integration,
         expectedHead: integrationHead,
         theirs: commit,
@@ -199,6 +200,7 @@ describe("the user's checkout", () => {
     expect((await repo.git(["ls-tree", "--name-only", integrationHead])).split("\n")).toEqual(
       expect.arrayContaining(["task-1.txt", "task-2.txt", "task-3.txt"]),
     );
+    await landing.close();
     await pool.settled();
     await pool.destroy();
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Git, isGitError, type Slot, WorktreePool } from "../../../src/git/index.js";
@@ -160,6 +160,34 @@ describe("WorktreePool", () => {
     expect(existsSync(join(second.dir, "staged.txt"))).toBe(false);
     expect(await status(second.dir)).toBe("");
     expect(await branchOf(second.dir)).toBe("refs/heads/orchard/r/tasks/2");
+  });
+
+  it("resets a slot to exactly a fresh checkout: no index flags, CRLF or exec bits left behind (issue 19, item 5)", async () => {
+    await repo.write(".gitattributes", "*.txt text eol=lf\n");
+    await repo.write("crlf.txt", "one\ntwo\n");
+    await repo.write("run.sh", "echo hi\n");
+    await repo.write("flagged.txt", "flagged\n");
+    await repo.write("hidden.txt", "hidden\n");
+    const base = await repo.commit("attrs");
+    await repo.git(["config", "core.fileMode", "false"]);
+    await makePool(1);
+    const first = await pool.acquire(base, "orchard/r/tasks/1");
+    await rawGit(first.dir, ["update-index", "--assume-unchanged", "flagged.txt"]);
+    await rawGit(first.dir, ["update-index", "--skip-worktree", "hidden.txt"]);
+    await writeFile(join(first.dir, "crlf.txt"), "one\r\ntwo\r\n");
+    await chmod(join(first.dir, "run.sh"), 0o755);
+    pool.release(first);
+    const second = await pool.acquire(base, "orchard/r/tasks/2");
+    expect(second.id).toBe(first.id);
+    expect(await rawGit(second.dir, ["ls-files", "-v"])).toBe(
+      "H .gitattributes\nH .gitignore\nH README.md\nH crlf.txt\nH flagged.txt\nH hidden.txt\nH run.sh\nH src/a.ts\nH src/b.ts\n",
+    );
+    expect(await readFile(join(second.dir, "crlf.txt"), "utf8")).toBe("one\ntwo\n");
+    expect((await stat(join(second.dir, "run.sh"))).mode & 0o111).toBe(0);
+    // The next task's edit of a file the last task flagged is seen.
+    await writeFile(join(second.dir, "flagged.txt"), "edited\n");
+    await writeFile(join(second.dir, "hidden.txt"), "edited\n");
+    expect(await status(second.dir)).toBe(" M flagged.txt\n M hidden.txt\n");
   });
 
   it("keeps commits the agent made on the task branch after release", async () => {

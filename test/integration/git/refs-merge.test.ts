@@ -1,19 +1,26 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  commitTree,
   deleteRef,
   Git,
   isAncestor,
   isGitError,
+  LandingWorktree,
   listRefs,
-  mergeIntoRef,
-  mergeTree,
   resolveCommit,
   revParse,
   tryRevParse,
   updateRef,
 } from "../../../src/git/index.js";
-import { branchWith as branchWithIn, makeRepo, type TestRepo } from "../../helpers/git-repo.js";
+import {
+  branchWith as branchWithIn,
+  makeRepo,
+  git as rawGit,
+  type TestRepo,
+} from "../../helpers/git-repo.js";
+import { gpgKey } from "./signing.js";
 
 let repo: TestRepo;
 let git: Git;
@@ -75,145 +82,153 @@ describe("ref helpers", () => {
   });
 });
 
-describe("mergeTree and mergeIntoRef", () => {
-  it("merges cleanly without touching the checkout", async () => {
-    const a = await branchWith("a", "main", { "a.txt": "a\n" });
-    const b = await branchWith("b", "main", { "b.txt": "b\n" });
-    const result = await mergeTree(git, a, b);
-    expect(result.clean).toBe(true);
-    if (!result.clean) return;
-    const commit = await commitTree(git, result.tree, [a, b], "merge b\n\nbody");
-    expect((await repo.git(["show", "-s", "--format=%P%n%B", commit])).trimEnd()).toBe(
-      `${a} ${b}\nmerge b\n\nbody`,
-    );
-    expect(await repo.git(["ls-tree", "--name-only", "-r", commit])).toContain("a.txt\nb.txt\n");
-    expect(await repo.git(["status", "--porcelain"])).toBe("");
+describe("LandingWorktree", () => {
+  let landing: LandingWorktree;
+  beforeEach(() => {
+    landing = new LandingWorktree(git, join(repo.dir, ".git", "orchard", "land", "r"));
   });
+  afterEach(() => landing.close());
 
-  it("lands a commit made directly on the head by its own tree, as the same --no-ff merge", async () => {
-    const ref = "refs/heads/orchard/r2/integration";
-    await updateRef(git, ref, repo.head, null);
-    // Every landing here comes with the hint that the task's commit sits on main's head.
-    const land = (expectedHead: string, theirs: string) =>
-      mergeIntoRef(git, { ref, expectedHead, theirs, message: "Merge\n", theirsParent: repo.head });
-    const task = await branchWith("t", "main", { "t.txt": "t\n" });
-    const result = await land(repo.head, task);
-    expect(result.kind).toBe("merged");
-    if (result.kind !== "merged") return;
-    expect(await revParse(git, ref)).toBe(result.commit);
-    expect((await repo.git(["show", "-s", "--format=%P", result.commit])).trim()).toBe(
-      `${repo.head} ${task}`,
-    );
-    expect(await revParse(git, `${result.commit}^{tree}`)).toBe(await revParse(git, `${task}^{tree}`));
-    // A hint that does not match the head is ignored: the merge is computed.
-    const other = await branchWith("o", "main", { "o.txt": "o\n" });
-    const second = await land(result.commit, other);
-    expect(second.kind).toBe("merged");
-    if (second.kind !== "merged") return;
-    expect(await repo.git(["ls-tree", "--name-only", "-r", second.commit])).toContain("o.txt");
-    expect(await repo.git(["ls-tree", "--name-only", "-r", second.commit])).toContain("t.txt");
-  });
-
-  it("lands a run of tasks made on one base with the trees and conflicts git's merge of the head gives", async () => {
-    const lines = Array.from({ length: 12 }, (_, i) => `line ${i}`);
-    await repo.write("shared.txt", `${lines.join("\n")}\n`);
-    const base = await repo.commit("base");
-    const ref = "refs/heads/orchard/r3/integration";
-    await updateRef(git, ref, base, null);
-    const edit = (i: number, text: string) => `${lines.map((l, j) => (j === i ? text : l)).join("\n")}\n`;
-    const tasks = [
-      ...Array.from({ length: 8 }, (_, i) => ({ [`t${i}.txt`]: `task ${i}\n` })),
-      { "shared.txt": edit(0, "first line, by one task") },
-      { "shared.txt": edit(11, "last line, by another") },
-      { "shared.txt": edit(0, "first line, by a third: a conflict") },
-    ];
-    let head = base;
-    for (const [i, files] of tasks.entries()) {
-      const theirs = await branchWith(`task-${i}`, base, files);
-      // What git makes of merging the real head (it walks the landed history for the merge base).
-      const direct = await mergeTree(git, head, theirs);
-      const result = await mergeIntoRef(git, {
-        ref,
-        expectedHead: head,
-        theirs,
-        message: `Merge ${i}\n`,
-        theirsParent: base,
+  /** What `git merge --no-ff` makes of `theirs` on `head` in a fresh worktree: its tree, or its conflicts. */
+  async function plainMerge(
+    head: string,
+    theirs: string,
+  ): Promise<{ tree: string } | { conflicts: string[] }> {
+    const dir = join(repo.dir, ".git", "plain-merge");
+    await repo.git(["worktree", "add", "-q", "--detach", dir, head]);
+    try {
+      const merged = await execa("git", ["merge", "-q", "--no-ff", "-m", "plain", theirs], {
+        cwd: dir,
+        reject: false,
       });
-      if (!direct.clean) {
-        expect(result).toEqual({ kind: "conflict", conflicts: direct.conflicts });
-        expect(i).toBe(tasks.length - 1);
-        continue;
-      }
-      expect(result.kind).toBe("merged");
-      if (result.kind !== "merged") return;
-      expect(await revParse(git, `${result.commit}^{tree}`)).toBe(direct.tree);
-      expect((await repo.git(["show", "-s", "--format=%P", result.commit])).trim()).toBe(`${head} ${theirs}`);
-      head = result.commit;
+      if (merged.exitCode === 0) return { tree: (await rawGit(dir, ["rev-parse", "HEAD^{tree}"])).trim() };
+      const { stdout } = await execa("git", ["diff", "--name-only", "--diff-filter=U"], { cwd: dir });
+      return { conflicts: stdout.split("\n").filter(Boolean) };
+    } finally {
+      await repo.git(["worktree", "remove", "--force", dir]);
     }
-    expect(await revParse(git, ref)).toBe(head);
-    expect((await repo.git(["show", `${head}:shared.txt`])).split("\n")).toEqual([
-      "first line, by one task",
-      ...lines.slice(1, 11),
-      "last line, by another",
-      "",
-    ]);
-    expect((await repo.git(["fsck", "--no-progress", "--no-dangling"])).trim()).toBe("");
-  });
+  }
 
-  it("reports conflicting paths and git's message", async () => {
-    const a = await branchWith("a", "main", { "src/a.ts": "export const a = 'A';\n" });
-    const b = await branchWith("b", "main", { "src/a.ts": "export const a = 'B';\n", "ok.txt": "fine\n" });
-    const result = await mergeTree(git, a, b);
-    expect(result).toEqual({
-      clean: false,
-      conflicts: ["src/a.ts"],
-      message: "CONFLICT (content): Merge conflict in src/a.ts",
-    });
-  });
+  async function land(ref: string, expectedHead: string, theirs: string, message = "Merge\n") {
+    const result = await landing.merge({ ref, expectedHead, theirs, message });
+    const plain = await plainMerge(expectedHead, theirs);
+    if (result.kind === "conflict") expect(plain).toEqual({ conflicts: result.conflicts });
+    else if (result.commit !== expectedHead) {
+      expect(plain).toEqual({ tree: await revParse(git, `${result.commit}^{tree}`) });
+    }
+    return result;
+  }
 
-  it("lands a clean merge as a --no-ff commit and moves the ref", async () => {
+  it("lands a clean merge as a --no-ff commit and moves the ref; contained work lands as the head", async () => {
     const ref = "refs/heads/orchard/r/integration";
     await updateRef(git, ref, repo.head, null);
     const task = await branchWith("t1", "main", { "t1.txt": "1\n" });
-    const result = await mergeIntoRef(git, { ref, expectedHead: repo.head, theirs: task, message: "Task 1" });
+    const result = await land(ref, repo.head, task, "Task 1\n\nOrchard-Task: 1\n");
     expect(result.kind).toBe("merged");
     if (result.kind !== "merged") return;
     expect(await revParse(git, ref)).toBe(result.commit);
-    expect((await repo.git(["show", "-s", "--format=%P", result.commit])).trim()).toBe(
-      `${repo.head} ${task}`,
+    expect((await repo.git(["show", "-s", "--format=%P%n%B", result.commit])).trim()).toBe(
+      `${repo.head} ${task}\nTask 1\n\nOrchard-Task: 1`,
     );
-    // Already merged work is not merged twice.
-    expect(
-      await mergeIntoRef(git, { ref, expectedHead: result.commit, theirs: task, message: "again" }),
-    ).toEqual({
-      kind: "merged",
-      commit: result.commit,
-    });
+    expect(await landing.merge({ ref, expectedHead: result.commit, theirs: task, message: "again" })).toEqual(
+      {
+        kind: "merged",
+        commit: result.commit,
+      },
+    );
+    expect(await repo.git(["status", "--porcelain"])).toBe("");
   });
 
-  it("never moves the ref on a conflict", async () => {
+  it("reports the conflicting paths and never moves the ref on a conflict; the next merge is clean", async () => {
     const ref = "refs/heads/orchard/r/integration";
     const first = await branchWith("t1", "main", { "src/a.ts": "one\n" });
     await updateRef(git, ref, first, null);
-    const second = await branchWith("t2", "main", { "src/a.ts": "two\n" });
-    const result = await mergeIntoRef(git, { ref, expectedHead: first, theirs: second, message: "Task 2" });
-    expect(result).toEqual({ kind: "conflict", conflicts: ["src/a.ts"] });
+    const second = await branchWith("t2", "main", { "src/a.ts": "two\n", "ok.txt": "fine\n" });
+    expect(await land(ref, first, second)).toEqual({ kind: "conflict", conflicts: ["src/a.ts"] });
     expect(await revParse(git, ref)).toBe(first);
+    const third = await branchWith("t3", "main", { "t3.txt": "3\n" });
+    expect((await land(ref, first, third)).kind).toBe("merged");
   });
 
-  it("refuses to move a ref that moved underneath (REF_CHANGED) and leaves it where the other writer put it", async () => {
+  it("refuses to move a ref that moved underneath (REF_CHANGED)", async () => {
     const ref = "refs/heads/orchard/r/integration";
     await updateRef(git, ref, repo.head, null);
     const t1 = await branchWith("t1", "main", { "t1.txt": "1\n" });
     const t2 = await branchWith("t2", "main", { "t2.txt": "2\n" });
     await updateRef(git, ref, t2, repo.head);
-    const error = await mergeIntoRef(git, {
-      ref,
-      expectedHead: repo.head,
-      theirs: t1,
-      message: "Task 1",
-    }).catch((e) => e);
+    const error = await landing
+      .merge({ ref, expectedHead: repo.head, theirs: t1, message: "1" })
+      .catch((e) => e);
     expect(isGitError(error, "REF_CHANGED")).toBe(true);
     expect(await revParse(git, ref)).toBe(t2);
+  });
+
+  it("merges a task commit with two parents on the real merge base (issue 19, item 1)", async () => {
+    const lines = (first: string) => `${first}\nline 2\nline 3\nline 4\nline 5\n`;
+    await repo.write("shared.txt", lines("base"));
+    const base = await repo.commit("base");
+    const side = await branchWith("side", base, { "shared.txt": lines("side") });
+    // The integration branch took `side`, then changed that line again.
+    const ref = "refs/heads/orchard/r/integration";
+    await updateRef(git, ref, base, null);
+    const one = await land(ref, base, side);
+    if (one.kind !== "merged") throw new Error("side did not land");
+    const later = await branchWith("later", one.commit, { "shared.txt": lines("later") });
+    const two = await land(ref, one.commit, later);
+    if (two.kind !== "merged") throw new Error("later did not land");
+    // A task on the old base merged `side` too (an agent's merge, two parents) and changed another file.
+    await repo.git(["checkout", "-q", "-b", "task", base]);
+    await repo.git(["merge", "-q", "--no-ff", "-m", "agent merge", "side"]);
+    await repo.write("task.txt", "task\n");
+    const task = await repo.commit("task");
+    await repo.git(["checkout", "-q", "main"]);
+    const result = await land(ref, two.commit, task);
+    expect(result.kind).toBe("merged");
+    if (result.kind !== "merged") return;
+    expect(await repo.git(["show", `${result.commit}:shared.txt`])).toBe(lines("later"));
+  });
+
+  it("merges with the integration branch's .gitattributes, not the user's checkout's (issue 19, item 3)", async () => {
+    const ref = "refs/heads/orchard/r/integration";
+    await repo.write("notes.txt", "base\n");
+    const base = await repo.commit("notes");
+    const a = await branchWith("a", base, { "notes.txt": "base\nfrom a\n" });
+    const b = await branchWith("b", base, { "notes.txt": "base\nfrom b\n" });
+    // An untracked union attribute in the user's checkout must not turn the conflict into a union.
+    await repo.write(".gitattributes", "notes.txt merge=union\n");
+    await updateRef(git, ref, base, null);
+    const first = await land(ref, base, a);
+    if (first.kind !== "merged") throw new Error("a did not land");
+    expect(await land(ref, first.commit, b)).toEqual({ kind: "conflict", conflicts: ["notes.txt"] });
+    // The integration branch's own union attribute does apply.
+    await rm(join(repo.dir, ".gitattributes"));
+    const attrs = await branchWith("attrs", first.commit, { ".gitattributes": "notes.txt merge=union\n" });
+    const withAttrs = await land(ref, first.commit, attrs);
+    if (withAttrs.kind !== "merged") throw new Error("attrs did not land");
+    const c = await branchWith("c", base, { "notes.txt": "base\nfrom c\n" });
+    const union = await land(ref, withAttrs.commit, c);
+    expect(union.kind).toBe("merged");
+  });
+
+  it("signs merges under commit.gpgSign (issue 19, item 7)", async () => {
+    const key = await gpgKey();
+    if (!key) return;
+    await repo.git(["config", "commit.gpgSign", "true"]);
+    await repo.git(["config", "user.signingKey", key.id]);
+    const saved = process.env.GNUPGHOME;
+    process.env.GNUPGHOME = key.home;
+    try {
+      const ref = "refs/heads/orchard/r/integration";
+      await updateRef(git, ref, repo.head, null);
+      const task = await branchWith("t1", "main", { "t1.txt": "1\n" });
+      const result = await landing.merge({ ref, expectedHead: repo.head, theirs: task, message: "Task 1\n" });
+      if (result.kind !== "merged") throw new Error("no merge");
+      expect(await repo.git(["cat-file", "commit", result.commit])).toMatch(
+        /^gpgsig -----BEGIN PGP SIGNATURE/m,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.GNUPGHOME;
+      else process.env.GNUPGHOME = saved;
+    }
   });
 });

@@ -70,7 +70,7 @@ describe("classifyGitError", () => {
   });
 
   it("keeps the code set closed", () => {
-    expect(GIT_ERROR_CODES).toHaveLength(13);
+    expect(GIT_ERROR_CODES).toHaveLength(14);
   });
 });
 

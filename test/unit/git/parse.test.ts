@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseMergeTreeZ, takeMergeTreeRecord } from "../../../src/git/parse/merge-tree.js";
 import { parseRefList } from "../../../src/git/parse/refs.js";
 import { parseStatusPorcelainZ } from "../../../src/git/parse/status.js";
 import { parseWorktreeListZ } from "../../../src/git/parse/worktree-list.js";
@@ -82,65 +81,6 @@ describe("parseWorktreeListZ", () => {
       },
       { path: "/w", head: "abc", branch: null, bare: false, detached: true, locked: null, prunable: null },
     ]);
-  });
-});
-
-describe("parseMergeTreeZ", () => {
-  it("reads a clean merge's tree", () => {
-    expect(parseMergeTreeZ(`${TREE}\0`, 0)).toEqual({ clean: true, tree: TREE });
-  });
-
-  it("reads conflicted paths and keeps only the conflict messages (git 2.39 output)", () => {
-    const output =
-      `${TREE}\0a\0dir/with space\0\0` +
-      "1\0a\0Auto-merging\0Auto-merging a\n\0" +
-      "1\0a\0CONFLICT (contents)\0CONFLICT (content): Merge conflict in a\n\0" +
-      "2\0dir/with space\0other\0CONFLICT (modify/delete)\0CONFLICT (modify/delete): dir/with space deleted in b1 and modified in main.\n\0";
-    expect(parseMergeTreeZ(output, 1)).toEqual({
-      clean: false,
-      tree: TREE,
-      conflicts: ["a", "dir/with space"],
-      message:
-        "CONFLICT (content): Merge conflict in a\nCONFLICT (modify/delete): dir/with space deleted in b1 and modified in main.",
-    });
-  });
-
-  it("rejects output without a tree", () => {
-    expect(() => parseMergeTreeZ("fatal: nope", 1)).toThrow(/unexpected merge-tree output/);
-  });
-});
-
-describe("takeMergeTreeRecord", () => {
-  const clean = `1\0${TREE}\0\0\0`;
-  const conflict =
-    `0\0${TREE}\0a\0\0` +
-    "1\0a\0Auto-merging\0Auto-merging a\n\0" +
-    "1\0a\0CONFLICT (contents)\0CONFLICT (content): Merge conflict in a\n\0\0";
-
-  it("takes answers off the front one at a time, as git merge-tree --stdin prints them (git 2.39)", () => {
-    const first = takeMergeTreeRecord(clean + conflict + clean.slice(0, 10));
-    expect(first?.result).toEqual({ clean: true, tree: TREE });
-    const second = takeMergeTreeRecord(first!.rest);
-    expect(second?.result).toEqual({
-      clean: false,
-      tree: TREE,
-      conflicts: ["a"],
-      message: "CONFLICT (content): Merge conflict in a",
-    });
-    expect(second?.rest).toBe(clean.slice(0, 10));
-    expect(takeMergeTreeRecord(second!.rest)).toBeNull();
-  });
-
-  it("waits for the whole answer: no prefix of one is taken", () => {
-    for (const whole of [clean, conflict]) {
-      for (let cut = 0; cut < whole.length; cut++)
-        expect(takeMergeTreeRecord(whole.slice(0, cut))).toBeNull();
-      expect(takeMergeTreeRecord(whole)?.rest).toBe("");
-    }
-  });
-
-  it("rejects output that is not an answer", () => {
-    expect(() => takeMergeTreeRecord("fatal: nope\0x\0")).toThrow(/unexpected merge-tree --stdin output/);
   });
 });
 
