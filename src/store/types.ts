@@ -304,6 +304,8 @@ export interface Store {
     now?: number,
   ): Promise<number[]>;
   listEvents(runId: RunId, afterSeq?: number, limit?: number): Promise<EventRecord[]>;
+  /** Every run's events after `afterSeq`, in seq order (seq is one sequence across runs). */
+  listAllEvents(afterSeq?: number, limit?: number): Promise<EventRecord[]>;
 
   // named locks with a time limit (integration is serialized per run across processes)
   tryLock(name: string, owner: string, ttlMs: number, now?: number): Promise<boolean>;

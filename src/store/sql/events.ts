@@ -57,3 +57,15 @@ export async function listEvents(ctx: Ctx, runId: RunId, afterSeq = 0, limit = 1
     .execute();
   return rows.map(toEvent);
 }
+
+/** Every run's events after a sequence number, in sequence order (the API's all-runs stream). */
+export async function listAllEvents(ctx: Ctx, afterSeq = 0, limit = 1000): Promise<EventRecord[]> {
+  const rows = await ctx.db
+    .selectFrom("events")
+    .selectAll()
+    .where("seq", ">", afterSeq)
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+  return rows.map(toEvent);
+}

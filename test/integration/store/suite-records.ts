@@ -98,6 +98,13 @@ export function recordSuite(get: GetStore, target: () => ConformanceTarget): voi
     const page = await store.listEvents(id, seqs[1], 2);
     expect(page.map((e) => e.data.i)).toEqual([2, 3]);
     expect(await store.listEvents(id, seqs[4])).toEqual([]);
+    // One sequence across runs: the all-runs page holds both runs' events, in seq order.
+    const across = (await store.listAllEvents(seqs[0]! - 1, 100_000)).filter(
+      (e) => e.runId === id || e.runId === other,
+    );
+    expect(across.map((e) => e.runId)).toEqual(seqs.flatMap(() => [id, other]));
+    expect(across.map((e) => e.seq)).toEqual([...across.map((e) => e.seq)].sort((a, b) => a - b));
+    expect((await store.listAllEvents(seqs[4]!, 100_000)).some((e) => e.runId === id)).toBe(false);
   });
 
   it("appends a batch of events in order, in one go, after those before it", async () => {
