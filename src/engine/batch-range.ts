@@ -18,7 +18,7 @@ export function presatisfiedTasks(plan: Plan, options: RunOptions): Map<string, 
 }
 
 /** The number `--start-batch`/`--end-batch` give each batch of the plan: its id when numeric, else its place. */
-function batchNumbers(plan: Plan): Map<string, number> {
+export function batchNumbers(plan: Plan): Map<string, number> {
   return new Map(
     plan.batches.map((b) => [b.id as string, Number.isFinite(Number(b.id)) ? Number(b.id) : b.index + 1]),
   );

@@ -1,3 +1,4 @@
+export { batchNumbers } from "./batch-range.js";
 export {
   type CleanReport,
   type CleanRequest,
@@ -11,6 +12,23 @@ export { EventBus } from "./events.js";
 export { assertNotLive, liveWorkers } from "./liveness.js";
 export type { RunOptions, RunOptionsInput } from "./options.js";
 export { normalizeOptions, RunOptionsSchema } from "./options.js";
+export {
+  attemptLog,
+  checkPlan,
+  eventsAfter,
+  isRunLive,
+  type LogKind,
+  type LogSlice,
+  listRunSummaries,
+  type PlanCheck,
+  type RunSummary,
+  readLog,
+  runView,
+  taskCommits,
+  taskDiff,
+  taskView,
+  unfinishedRuns,
+} from "./queries.js";
 export { integrationBranch, taskBranch } from "./refs.js";
 export type { EngineDeps, RunHandle, RunResult } from "./run.js";
 export { loadRun, openRepoStore, resumeRun, startRun } from "./run.js";

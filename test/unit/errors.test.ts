@@ -3,7 +3,7 @@ import { ERROR_CODES, OrchardError } from "../../src/errors.js";
 
 describe("error registry", () => {
   it("has exactly the codes the CLI and the API document (add deliberately)", () => {
-    expect(Object.keys(ERROR_CODES)).toHaveLength(11);
+    expect(Object.keys(ERROR_CODES)).toHaveLength(15);
   });
 
   it("maps user mistakes to exit 2 and a 4xx, bugs to exit 1 and a 500", () => {

@@ -8,6 +8,7 @@ import { registerDemo } from "./demo.js";
 import { registerLogs } from "./logs.js";
 import { registerPlanCheck } from "./plan-check.js";
 import { registerRun } from "./run.js";
+import { registerServe } from "./serve.js";
 import { registerStatus } from "./status.js";
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -23,4 +24,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerBench,
   registerAgents,
   registerPlanCheck,
+  registerServe,
 ];
