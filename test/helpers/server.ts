@@ -3,7 +3,7 @@
  * a small HTTP client that keeps every response, and the checks of those responses against the
  * server's own OpenAPI document.
  */
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { type RunningServer, type ServerConfig, startServer } from "../../src/server/index.js";
 
 export async function serveRepo(repo: string, over: Partial<ServerConfig> = {}): Promise<RunningServer> {
@@ -58,6 +58,7 @@ export class Client {
     const parsed = contentType.includes("json") ? JSON.parse(text) : text;
     const exchange = { method, path, status: res.status, contentType, text, body: parsed };
     this.seen.push(exchange);
+    // biome-ignore lint/suspicious/noExplicitAny: tests read response fields directly; the OpenAPI check types them
     return exchange as Exchange & { body: any };
   }
 
@@ -82,6 +83,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 }
 
 type OpenApi = {
+  // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI response object, walked by hand
   paths: Record<string, Record<string, { responses: Record<string, any> }>>;
   components?: { schemas?: Record<string, unknown> };
 };
@@ -118,6 +120,6 @@ export function checkAgainstOpenApi(doc: OpenApi, exchanges: Exchange[]): string
   return problems;
 }
 
-function rewriteRefs(schema: unknown): unknown {
+function rewriteRefs(schema: unknown): object {
   return JSON.parse(JSON.stringify(schema).replaceAll('"$ref":"#/components', '"$ref":"doc#/components'));
 }

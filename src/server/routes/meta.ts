@@ -26,6 +26,6 @@ export const metaRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (plu
         response: { 200: z.record(z.string(), z.unknown()) },
       },
     },
-    async () => plugin.swagger(),
+    async () => plugin.swagger() as unknown as Record<string, unknown>,
   );
 };
