@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { RunOptionsSchema } from "../../engine/index.js";
 import { usageError } from "../../errors.js";
 import { loadPlan } from "../../plan/index.js";
 import type { ServerContext } from "../context.js";
@@ -40,12 +39,8 @@ export const legacyRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (p
       if (body.start_batch > body.end_batch) {
         throw usageError(`start_batch ${body.start_batch} is after end_batch ${body.end_batch}`);
       }
-      const mode = RunOptionsSchema.shape.mode.safeParse(body.execution_mode);
-      if (!mode.success) {
-        throw usageError(
-          `execution_mode "${body.execution_mode}" needs an OS sandbox, which this Orchard does not have yet: use "local" or "parallel"`,
-        );
-      }
+      // The original's `dagger` confined agents in containers; Orchard confines them with its OS sandbox.
+      const mode = body.execution_mode === "dagger" ? "sandbox" : body.execution_mode;
       if (!config.runOptions.agent && !config.runOptions.agentCommand) {
         throw usageError(
           "this server was started without an agent: restart it with --agent or --agent-command",
@@ -58,8 +53,8 @@ export const legacyRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (p
         planPath: path,
         options: {
           ...config.runOptions,
-          mode: mode.data,
-          ...(mode.data === "parallel" ? { workers: config.workers } : {}),
+          mode,
+          ...(mode === "local" ? {} : { workers: config.workers }),
           startBatch: body.start_batch,
           endBatch: body.end_batch,
         },

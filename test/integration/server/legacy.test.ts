@@ -167,11 +167,6 @@ describe("the original routes' errors", () => {
     });
     expect([empty.status, empty.body]).toEqual([400, { detail: expect.stringMatching(/selects no batch/) }]);
 
-    const sandbox = await api.post("/api/v1/autonomous/start", {
-      plan_path: "plans/two.md",
-      execution_mode: "sandbox",
-    });
-    expect([sandbox.status, sandbox.body]).toEqual([400, { detail: expect.stringMatching(/sandbox/) }]);
     expect((await api.get("/api/runs")).body.total).toBe(0);
   });
 
