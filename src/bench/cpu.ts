@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { spawnerPids } from "../spawner/index.js";
 
 /** CPU time of this process and of the processes it ran (git, agents), in ms. */
 export interface CpuTimes {
@@ -9,18 +8,14 @@ export interface CpuTimes {
 
 /**
  * Node reports only its own CPU; the rest comes from /proc (Linux, clock ticks of 10 ms): this
- * process's finished children (cutime + cstime: the agents) and the git spawner processes, their own
- * time and their finished children's (git itself). Elsewhere children count as 0 and the report says "—".
+ * process's finished children (cutime + cstime: git and the agents). Elsewhere children count as 0 and
+ * the report says "—".
  */
 export async function cpuTimes(): Promise<CpuTimes> {
   const own = process.cpuUsage();
   const selfMs = (own.user + own.system) / 1000;
   try {
-    let ticks = (await statTicks("self")).children;
-    for (const pid of spawnerPids()) {
-      const spawner = await statTicks(String(pid)).catch(() => ({ own: 0, children: 0 }));
-      ticks += spawner.own + spawner.children;
-    }
+    const ticks = (await statTicks("self")).children;
     return { selfMs, childrenMs: Number.isFinite(ticks) ? ticks * 10 : Number.NaN };
   } catch {
     return { selfMs, childrenMs: Number.NaN };

@@ -6,7 +6,7 @@ import { sleepAgentScript } from "./agent.js";
 
 /**
  * The agent floor: the same sleep agents, `workers` at a time, started the way the engine starts them
- * (`runProcess`, through the spawner processes) in an empty scratch directory — and nothing else: no
+ * (`runProcess`) in an empty scratch directory — and nothing else: no
  * store, no slots, no git, no events. Its makespan is the best any orchestrator could do with this agent
  * on this machine at this moment; the engine's row beside it shows how much of the gap to the ideal is
  * the engine's. On a machine where starting a process is slow, the floor itself is well short of ideal.

@@ -20,7 +20,7 @@ export function renderMarkdown(report: BenchReport, command?: string): string {
   if (command) out.push(`Command: \`${command}\``, "");
   out.push(
     `Measured ${m.startedAt} on ${m.host} (${m.cpus}, ${m.memoryGb} GB, load average at start ${m.loadAverage.join(" ")}), ` +
-      `Node ${m.node} (${m.runtime}), ${m.git}; one process start (\`true\`, through the ${m.spawner} spawner) ${ms(m.processStartMs, 1)} ms. ${m.repeat} timed repetition(s) per row after one untimed warm-up; medians. ` +
+      `Node ${m.node} (${m.runtime}), ${m.git}; one process start (\`true\`) ${ms(m.processStartMs, 1)} ms. ${m.repeat} timed repetition(s) per row after one untimed warm-up; medians. ` +
       `Took ${m.durationS} s${m.quick ? " (quick mode: a smoke check, not a measurement)" : ""}.`,
     "",
   );

@@ -1,6 +1,6 @@
 import { availableParallelism, cpus, hostname, loadavg, tmpdir, totalmem } from "node:os";
 import { Git } from "../git/index.js";
-import { spawner } from "../spawner/index.js";
+import { runBuffered } from "../spawner/index.js";
 import { benchClone, generatedRepo, REPO_FILES } from "./repo.js";
 import { runRowInChild } from "./row-job.js";
 import { pickScenarios, type RepoSize } from "./scenarios.js";
@@ -44,12 +44,11 @@ export interface BenchReport {
     runtime: string;
     git: string;
     /**
-     * Median wall time to start, run and reap `true` through Orchard's spawner, measured at the start:
-     * what one process costs on this machine (every task starts several), so that machines compare.
+     * Median wall time to start, run and reap `true` the way Orchard starts every child (src/spawner),
+     * measured at the start: what one process costs on this machine (every task starts several), so
+     * that machines compare.
      */
     processStartMs: number;
-    /** The runtime of the spawner processes that start every child (src/spawner). */
-    spawner: string;
   };
   rows: RowResult[];
   slots: SlotComparison[];
@@ -141,12 +140,12 @@ async function processStartMs(samples = 20): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i <= samples; i++) {
     const t = performance.now();
-    const r = await spawner().run("true", [], {
+    const r = await runBuffered("true", [], {
       cwd: tmpdir(),
       env: { PATH: process.env.PATH ?? "" },
       timeoutMs: 10_000,
     });
-    // The first start also starts the spawner process: not counted.
+    // The first start also starts the reaper process: not counted.
     if (i > 0 && r.exitCode === 0) times.push(performance.now() - t);
   }
   return Math.round(median(times) * 100) / 100;
@@ -161,7 +160,6 @@ async function meta(started: number, quick: boolean, repeat: number): Promise<Be
   const processStart = await processStartMs();
   return {
     processStartMs: processStart,
-    spawner: spawner().runtime,
     startedAt: new Date(started).toISOString(),
     durationS: 0,
     quick,

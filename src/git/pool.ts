@@ -140,7 +140,7 @@ export class WorktreePool {
     const started = performance.now();
     const short = normalizeBranch(branch);
     // Acquirers take their place in the queue in the order they called, whatever order their commit
-    // lookups finish in (git runs in several spawner processes): the lookup happens behind a gate.
+    // lookups finish in (git runs in processes of its own): the lookup happens behind a gate.
     const turn = this.gate.then(async () => {
       const sha = isFullSha(base) ? base : await resolveCommit(this.git, base);
       await this.waitForBranch(short);

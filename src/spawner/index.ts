@@ -1,17 +1,9 @@
 /**
- * spawner: starts Orchard's child processes (git, agents, verification commands) from small helper
- * processes, so that no fork copies the engine's memory map or blocks its event loop.
+ * spawner: the one way Orchard starts child processes (git, agents, verification commands): argv arrays,
+ * a process group of their own, killed whole, and never outliving Orchard (the reaper).
  */
 
-export { findPython } from "./find-python.js";
 export { groupAlive, killGroup, processAlive } from "./kill.js";
-export {
-  Spawner,
-  type SpawnerKind,
-  type SpawnOptions,
-  type SpawnResult,
-  type StartOptions,
-  spawner,
-  spawnerPids,
-} from "./pool.js";
-export { RemoteChild, RemoteStdin, RemoteStream } from "./remote-child.js";
+export { killAllChildren, liveGroupCount, registerGroup, unregisterGroup } from "./registry.js";
+export { runBuffered, type SpawnOptions, type SpawnResult } from "./run.js";
+export { type StartOptions, startChild } from "./start.js";

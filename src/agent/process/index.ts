@@ -1,5 +1,4 @@
-export { groupAlive, killGroup } from "../../spawner/index.js";
+export { groupAlive, killAllChildren, killGroup, liveGroupCount } from "../../spawner/index.js";
 export type { OutputStream, RunProcessOptions, RunProcessResult } from "./options.js";
 export { DEFAULT_KILL_GRACE_MS } from "./options.js";
-export { killAllChildren, liveGroupCount } from "./registry.js";
 export { runProcess } from "./run-process.js";

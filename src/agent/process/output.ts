@@ -1,5 +1,4 @@
 import type { ChildProcess } from "node:child_process";
-import type { RemoteChild } from "../../spawner/index.js";
 import { LineSplitter } from "./lines.js";
 import type { LogSink } from "./log.js";
 import type { OutputStream } from "./options.js";
@@ -17,7 +16,7 @@ export interface Output {
  * writer costs no memory: it simply waits, as it would on a terminal.
  */
 export function pipeOutput(
-  child: ChildProcess | RemoteChild,
+  child: ChildProcess,
   log: LogSink,
   onActivity: () => void,
   onLine?: (line: string, stream: OutputStream) => void,

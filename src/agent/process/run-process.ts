@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
-import { groupAlive, type RemoteChild, RemoteStdin, spawner } from "../../spawner/index.js";
+import { groupAlive, startChild } from "../../spawner/index.js";
 import { type LogSink, openLog } from "./log.js";
 import { DEFAULT_KILL_GRACE_MS, type RunProcessOptions, type RunProcessResult } from "./options.js";
 import { pipeOutput } from "./output.js";
@@ -13,9 +13,9 @@ type Ending = "timedOut" | "idleTimedOut" | "aborted";
  * Runs one program in its own process group and resolves with the same result shape whether it
  * succeeded, failed, timed out or never started. It never rejects for the child's sake.
  *
- * node:child_process is used directly rather than execa: we need `kill(-pgid)` for both TERM and the
- * later KILL (execa's forceKillAfterDelay signals only the leader), an idle timer reset on every chunk,
- * and streaming with backpressure to a log without buffering output.
+ * node:child_process (src/spawner) rather than execa: we need `kill(-pgid)` for both TERM and the later
+ * KILL (execa's forceKillAfterDelay signals only the leader), an idle timer reset on every chunk, and
+ * streaming with backpressure to a log without buffering output.
  */
 export async function runProcess(opts: RunProcessOptions): Promise<RunProcessResult> {
   const t0 = performance.now();
@@ -64,24 +64,15 @@ function supervise(
   let exited = false;
   let settled = false;
 
-  let child: ChildProcess | RemoteChild;
+  let child: ChildProcess;
   // PWD follows cwd: some CLIs (OpenCode) take their project directory from $PWD, not from getcwd().
   const env = { ...process.env, PWD: opts.cwd, ...opts.env };
   try {
-    // From a spawner process (src/spawner): forking here would block the engine for ~10 ms per child.
-    child =
-      process.env.ORCHARD_SPAWN === "inline"
-        ? spawn(file, args, {
-            cwd: opts.cwd,
-            env,
-            detached: true,
-            stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-          })
-        : spawner().start(file, args, {
-            cwd: opts.cwd,
-            env,
-            ...(opts.input === undefined ? {} : { input: opts.input }),
-          });
+    child = startChild(file, args, {
+      cwd: opts.cwd,
+      env,
+      stdin: opts.input === undefined ? "ignore" : "pipe",
+    });
   } catch (err) {
     // Synchronous spawn failures: invalid arguments such as a NUL byte in argv.
     const reason = (err as Error).message;
@@ -105,10 +96,7 @@ function supervise(
   const onAbort = () => end("aborted");
 
   child.once("spawn", () => {
-    // A spawner's child was running when the spawner saw it start, not when its message got through.
-    const now = performance.now();
-    const at = "spawnedAt" in child && child.spawnedAt !== undefined ? child.spawnedAt : now;
-    outcome.spawnMs = Math.round((Math.min(now, Math.max(t0, at)) - t0) * 100) / 100;
+    outcome.spawnMs = Math.round((performance.now() - t0) * 100) / 100;
     opts.onSpawn?.();
     if (child.pid !== undefined)
       group = new GroupTerminator(child.pid, opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
@@ -121,8 +109,7 @@ function supervise(
     if (opts.signal?.aborted) onAbort();
   });
 
-  // A spawner's child got its input at start (its stdin here is null).
-  if (child.stdin && !(child.stdin instanceof RemoteStdin)) {
+  if (child.stdin) {
     // The child may exit without reading its input; EPIPE then is expected, not an error.
     child.stdin.on("error", () => {});
     child.stdin.end(opts.input);

@@ -1,5 +1,4 @@
-import { groupAlive, killGroup } from "../../spawner/index.js";
-import { registerGroup, unregisterGroup } from "./registry.js";
+import { groupAlive, killGroup, registerGroup, unregisterGroup } from "../../spawner/index.js";
 
 /**
  * Ends one child's process group: SIGTERM to the group, then SIGKILL to whatever is left after the

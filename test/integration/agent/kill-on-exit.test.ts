@@ -33,7 +33,7 @@ describe("children die with Orchard", () => {
    * A stand-in for Orchard: starts an agent that has a grandchild and, once it is up, runs `then`
    * without cleaning up. Returns how the stand-in ended and the grandchild's pid.
    */
-  async function hostThat(then: string, spawnerKind?: "python" | "node") {
+  async function hostThat(then: string) {
     const dir = await tempDir();
     const pidFile = join(dir, "grandchild.pid");
     const host = join(dir, "host.mts");
@@ -48,7 +48,6 @@ describe("children die with Orchard", () => {
       argv: [node, "--import", tsx, host],
       cwd: dir,
       timeoutMs: 60_000,
-      ...(spawnerKind ? { env: { ORCHARD_SPAWN: spawnerKind } } : {}),
     });
     return { r, grandchild: Number(await readFile(pidFile, "utf8")) };
   }
@@ -60,14 +59,11 @@ describe("children die with Orchard", () => {
     expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
   });
 
-  it.each(["python", "node"] as const)(
-    "a process killed outright (no exit hook runs) still takes its agents' groups with it (%s spawner)",
-    async (kind) => {
-      // SIGKILL leaves Orchard no chance to clean up: the spawner process notices its channel close.
-      const { r, grandchild } = await hostThat('process.kill(process.pid, "SIGKILL")', kind);
-      expect(r.signal).toBe("SIGKILL");
-      expect(grandchild).toBeGreaterThan(0);
-      expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
-    },
-  );
+  it("a process killed outright (no exit hook runs) still takes its agents' groups with it", async () => {
+    // SIGKILL leaves Orchard no chance to clean up: the reaper process sees its stdin close.
+    const { r, grandchild } = await hostThat('process.kill(process.pid, "SIGKILL")');
+    expect(r.signal).toBe("SIGKILL");
+    expect(grandchild).toBeGreaterThan(0);
+    expect(await waitFor(() => !isAlive(grandchild))).toBe(true);
+  });
 });

@@ -43,7 +43,6 @@ function report(rows: BenchReport["rows"]): BenchReport {
       runtime: "compiled",
       git: "git version 2.43.0",
       processStartMs: 2.5,
-      spawner: "python",
     },
     rows,
     slots: [],
@@ -132,6 +131,6 @@ describe("bench report", () => {
       "| seed | 2 × 2 × 1000 ms (small) | 1000 ms | 1010 ms | 1020 ms | 99.0% | 98.0% | 1.98× | 99.0% | 1002 ms (99.8%) |",
     );
     expect(md).toContain("### Targets");
-    expect(md).toContain("one process start (`true`, through the python spawner) 2.5 ms");
+    expect(md).toContain("one process start (`true`) 2.5 ms");
   });
 });

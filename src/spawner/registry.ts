@@ -1,14 +1,16 @@
-import { killGroup } from "../../spawner/index.js";
+import { killGroup } from "./kill.js";
+import { reaperForget, reaperTrack } from "./reaper.js";
 
 /**
- * Process groups that may still be alive. Orchard kills them when it exits, so no agent outlives the
- * run that started it (invariant 4).
+ * Process groups that may still be alive. Orchard kills them when it exits, and the reaper when Orchard
+ * is killed outright, so no child outlives the process that started it (invariant 4).
  */
 const live = new Set<number>();
 let hooked = false;
 
 export function registerGroup(pid: number): void {
   live.add(pid);
+  reaperTrack(pid);
   if (!hooked) {
     hooked = true;
     // Only synchronous work is possible in 'exit'; kill(2) is synchronous, so this is enough.
@@ -17,7 +19,7 @@ export function registerGroup(pid: number): void {
 }
 
 export function unregisterGroup(pid: number): void {
-  live.delete(pid);
+  if (live.delete(pid)) reaperForget(pid);
 }
 
 /** Signals every live child group; returns how many groups were signalled. For signal handlers. */
