@@ -1,5 +1,5 @@
 import { OrchardError } from "../errors.js";
-import { isFinalRun, type RunId, type Store } from "../store/types.js";
+import { isFinalRun, type RunId, type RunRecord, type Store } from "../store/types.js";
 import { EventBus } from "./events.js";
 import { finalizeCancelled } from "./execute.js";
 import { liveWorkers } from "./liveness.js";
@@ -55,6 +55,33 @@ export async function retryTask(store: Store, runId: string, taskId: string): Pr
       finishedAt: null,
     });
   }
+  // A cancelled run's old request would cancel the retried task again on resume.
+  if (run.cancelRequested) await store.withdrawCancel(run.id);
   await store.appendEvent(run.id, "task:retry-requested", { taskId, reset });
+  return reset;
+}
+
+/**
+ * Re-opens a cancelled run for `orchard resume` (issue 20 item 5): its cancelled tasks, and those
+ * skipped because of them, become runnable again; the cancel request is withdrawn. Landed work stays.
+ * A run cancelled while it was being driven, or one that crashed with a request pending, is resumed the
+ * same way: resuming is the operator's word that the run should go on.
+ */
+export async function reopenCancelled(store: Store, run: RunRecord): Promise<string[]> {
+  const reset: string[] = [];
+  if (run.status === "cancelled") {
+    for (const t of await store.listTasks(run.id)) {
+      const blocked = t.status === "skipped" && t.reason?.startsWith("depends on");
+      if ((t.status === "cancelled" || blocked) && (await store.resetTask(run.id, t.taskId)))
+        reset.push(t.taskId);
+    }
+    await store.updateRun(run.id, {
+      status: "interrupted",
+      reason: "cancelled run resumed",
+      finishedAt: null,
+    });
+    await store.appendEvent(run.id, "run:reopened", { reset });
+  }
+  if (run.cancelRequested) await store.withdrawCancel(run.id);
   return reset;
 }

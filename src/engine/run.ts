@@ -29,6 +29,7 @@ import {
 } from "../store/types.js";
 import { assertBatchRange, presatisfiedTasks } from "./batch-range.js";
 import { Claimable, type RunContext } from "./context.js";
+import { reopenCancelled } from "./control.js";
 import { EventBus, persistEvents } from "./events.js";
 import { type ExecuteControls, execute } from "./execute.js";
 import { assertOrchardPrefixFree, restoreIntegrationBranch } from "./integration-ref.js";
@@ -169,7 +170,8 @@ export async function resumeRun(
   const repo = await ensureRepo(input.repo);
   const store = deps.store ?? (await openRepoStore(repo));
   const run = await loadRun(store, input.runId);
-  if (isFinalRun(run.status)) {
+  // A cancelled run can be resumed: it is re-opened below, once this process holds it.
+  if (isFinalRun(run.status) && run.status !== "cancelled") {
     const pending = (await store.listTasks(run.id)).some((t) => t.status === "pending");
     if (!pending) {
       if (!deps.store) await store.close();
@@ -185,6 +187,7 @@ export async function resumeRun(
   try {
     lease = await acquireRunLease(store, run.id, repo, options.leaseMs);
     await assertNotLive(store, run);
+    await reopenCancelled(store, run);
     const open = new Set(
       (await store.listTasks(run.id)).filter((t) => !isFinalTask(t.status)).map((t) => t.taskId),
     );

@@ -16,6 +16,7 @@ import {
   requestCancel,
   setBatchBase,
   updateRun,
+  withdrawCancel,
 } from "./sql/runs.js";
 import {
   finalizeTasks,
@@ -68,6 +69,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
     listRuns: () => listRuns(ctx),
     updateRun: (id, patch) => updateRun(ctx, id, patch),
     requestCancel: (id) => requestCancel(ctx, id),
+    withdrawCancel: (id) => withdrawCancel(ctx, id),
 
     listBatches: (runId) => listBatches(ctx, runId),
     setBatchBase: (runId, batchId, base, now) => setBatchBase(ctx, runId, batchId, base, clock(now)),

@@ -228,6 +228,8 @@ export interface Store {
     patch: Partial<Pick<RunRecord, "status" | "reason" | "integrationHead" | "startedAt" | "finishedAt">>,
   ): Promise<void>;
   requestCancel(id: RunId): Promise<void>;
+  /** Clears a cancel request: the run was re-opened by resume or retry. */
+  withdrawCancel(id: RunId): Promise<void>;
 
   // batches
   listBatches(runId: RunId): Promise<BatchRecord[]>;

@@ -1,3 +1,4 @@
+import { constants as osConstants } from "node:os";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { checkInstallations, listPresets } from "../../agent/index.js";
@@ -203,8 +204,18 @@ async function follow(
       handle.stop();
     } else handle.kill();
   };
+  // Service managers and CI send SIGTERM and expect an exit within seconds; a closed terminal sends
+  // SIGHUP. Agents get TERM to their groups (KILL after a short grace), their attempts are recorded as
+  // interrupted (they do not count), and the run exits resumable with 128 + the signal's number.
+  let terminatedBy: NodeJS.Signals | null = null;
+  const onTerminate = (signal: NodeJS.Signals) => {
+    terminatedBy ??= signal;
+    handle.stop(`stopped by ${signal}`);
+    handle.kill();
+  };
   process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
+  process.on("SIGTERM", onTerminate);
+  process.on("SIGHUP", onTerminate);
   try {
     const result = await handle.done;
     view?.stop();
@@ -215,9 +226,11 @@ async function follow(
     } else {
       await printRunSummary(io, repo, result, tty);
     }
+    if (terminatedBy && result.status === "interrupted") return 128 + osConstants.signals[terminatedBy];
     return exitCodeFor(result, interrupts > 0);
   } finally {
     process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
+    process.off("SIGTERM", onTerminate);
+    process.off("SIGHUP", onTerminate);
   }
 }

@@ -94,6 +94,11 @@ export async function requestCancel(ctx: Ctx, id: RunId): Promise<void> {
   await ctx.db.updateTable("runs").set({ cancel_requested: 1 }).where("id", "=", id).execute();
 }
 
+/** A cancelled run re-opened (resume, retry): the old request must not cancel it again. */
+export async function withdrawCancel(ctx: Ctx, id: RunId): Promise<void> {
+  await ctx.db.updateTable("runs").set({ cancel_requested: 0 }).where("id", "=", id).execute();
+}
+
 export async function listBatches(ctx: Ctx, runId: RunId): Promise<BatchRecord[]> {
   const rows = await ctx.db
     .selectFrom("batches")

@@ -61,6 +61,8 @@ export function recordSuite(get: GetStore, target: () => ConformanceTarget): voi
       startedAt: T0 + 5,
       cancelRequested: true,
     });
+    await store.withdrawCancel(input.id);
+    expect((await store.getRun(input.id))?.cancelRequested).toBe(false);
   });
 
   it("applies migrations idempotently: a second open and migrate see the same data", async () => {
