@@ -10,6 +10,8 @@ export interface RunAgentOptions {
   timeoutMs?: number;
   idleTimeoutMs?: number;
   killGraceMs?: number;
+  /** The agent's log keeps at most this much output, head and tail (default 10 MiB). */
+  logMaxBytes?: number;
   signal?: AbortSignal;
   onLine?: (line: string, stream: OutputStream) => void;
   /** Called once the agent's process has started. */
@@ -56,6 +58,7 @@ export async function runAgent(
     idleTimeoutMs: opts.idleTimeoutMs,
     killGraceMs: opts.killGraceMs,
     logPath: opts.logPath,
+    ...(opts.logMaxBytes ? { logMaxBytes: opts.logMaxBytes } : {}),
     signal: opts.signal,
     ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
     ...(opts.logClosed ? { logClosed: opts.logClosed } : {}),
@@ -70,11 +73,10 @@ export async function runAgent(
     },
   });
   const report = reader.finish();
-  const { stdoutTail: _out, stderrTail: _err, ...result } = proc;
-  const verdict = judge(result, report, {
+  const verdict = judge(proc, report, {
     timeoutMs: opts.timeoutMs,
     idleTimeoutMs: opts.idleTimeoutMs,
     lastStderrLine,
   });
-  return { process: result, report, ...verdict, logPath: opts.logPath };
+  return { process: proc, report, ...verdict, logPath: opts.logPath };
 }

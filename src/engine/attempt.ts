@@ -172,6 +172,7 @@ export async function runAttempt(
         timeoutMs: ctx.options.timeoutS * 1000,
         idleTimeoutMs: ctx.options.idleTimeoutS * 1000,
         logPath,
+        logMaxBytes: Math.round((ctx.options.logMaxMib ?? 10) * 1024 * 1024),
         signal: killed.signal,
         ...(confine ? { confine } : {}),
         ...(hooks.onAgentStarted ? { onSpawn: hooks.onAgentStarted } : {}),

@@ -23,6 +23,8 @@ export const RunOptionsSchema = z.object({
   timeoutS: z.number().positive().default(1800),
   idleTimeoutS: z.number().positive().default(300),
   verifyTimeoutS: z.number().positive().default(600),
+  /** Each agent log keeps at most this many MiB of output: its head and its tail, and what was dropped. */
+  logMaxMib: z.number().positive().default(10),
   /**
    * A shell line run in each slot after its hand-off and before the agent (`npm install`, a build):
    * ignored files it makes stay warm in the slot for the next task. A failure fails the attempt.

@@ -18,6 +18,8 @@ export interface RunProcessOptions {
   killGraceMs?: number;
   /** Output is appended here (parent directories are created). */
   logPath?: string;
+  /** The log keeps at most this much output, its head and its tail (default DEFAULT_LOG_MAX_BYTES, 10 MiB). */
+  logMaxBytes?: number;
   onLine?: (line: string, stream: OutputStream) => void;
   /** Called once the program has started (not when it could not start). */
   onSpawn?: () => void;
@@ -30,10 +32,6 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
 }
 
-/** The contract's ProcessResult plus bounded tails of the output, for error messages. */
-export interface RunProcessResult extends ProcessResult {
-  stdoutTail: string;
-  stderrTail: string;
-}
+export type RunProcessResult = ProcessResult;
 
 export const DEFAULT_KILL_GRACE_MS = 3000;

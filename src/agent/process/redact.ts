@@ -1,3 +1,5 @@
+import type { Scrubber } from "./lines.js";
+
 /**
  * Masks argv values that look like credentials before argv is written to a log. Orchard never puts
  * secrets on argv itself, but a user's `--agent-command` might, and a log is no place for them.
@@ -33,17 +35,17 @@ export function redactArgv(argv: string[]): string[] {
  * OpenAI key is 50+ characters, a Gemini key 39, a GitHub token 40), while masking a short value such as
  * "1" or "overloaded" everywhere would only garble output.
  */
-export function secretScrubber(env: Record<string, string | undefined>): (line: string) => string {
+export function secretScrubber(env: Record<string, string | undefined>): Scrubber {
   const secrets = Object.entries(env)
     .filter(
       ([name, value]) => value !== undefined && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name),
     )
     .map(([, value]) => value as string)
     .sort((a, b) => b.length - a.length);
-  if (secrets.length === 0) return (line) => line;
-  return (line) => {
+  const scrub = (line: string) => {
     let out = line;
     for (const secret of secrets) if (out.includes(secret)) out = out.replaceAll(secret, "***");
     return out;
   };
+  return Object.assign(scrub, { secrets });
 }

@@ -30,8 +30,6 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
     startedAt,
     spawnMs: 0,
     durationMs: 0,
-    stdoutTail: "",
-    stderrTail: "",
   };
   const done = (extra: Partial<RunProcessResult>): RunProcessResult => ({
     ...base,
@@ -45,7 +43,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   const cwdOk = isDirectory(opts.cwd);
   if (!cwdOk) return done({ spawnError: `working directory does not exist: ${opts.cwd}` });
 
-  const log = await openLog(opts.logPath, opts.argv, opts.cwd);
+  const log = await openLog(opts.logPath, opts.argv, opts.cwd, opts.logMaxBytes);
   return new Promise((resolve) => supervise(opts, log, t0, done, resolve));
 }
 
@@ -144,7 +142,7 @@ function supervise(
     group?.settled();
     output.flush();
     const groupLeft = child.pid !== undefined && groupAlive(child.pid);
-    const result = done({ ...outcome, ...output.tails(), groupLeft });
+    const result = done({ ...outcome, groupLeft });
     const closing = log.close(describe(result));
     if (opts.logClosed) {
       opts.logClosed(closing);

@@ -32,6 +32,7 @@ interface RunFlags {
   maxAttempts?: number;
   timeout?: number;
   idleTimeout?: number;
+  logMax?: number;
   onConflict?: "retry" | "fail";
   parallel?: boolean;
   fileGuard?: boolean;
@@ -75,6 +76,11 @@ function addRunOptions(cmd: Command): Command {
     .option("--max-attempts <n>", "attempts per task", intArg("--max-attempts"))
     .option("--timeout <s>", "wall-clock limit per agent run, seconds", numberArg("--timeout"))
     .option("--idle-timeout <s>", "kill an agent silent this long, seconds", numberArg("--idle-timeout"))
+    .option(
+      "--log-max <MiB>",
+      "keep at most this much of each agent log: its head and tail (default 10)",
+      numberArg("--log-max"),
+    )
     .option("--on-conflict <policy>", "retry | fail", choiceArg("--on-conflict", ["retry", "fail"] as const))
     .option(
       "--max-cost-usd <usd>",
@@ -109,6 +115,7 @@ function toOptions(f: RunFlags): RunOptionsInput {
   if (f.maxAttempts !== undefined) o.maxAttempts = f.maxAttempts;
   if (f.timeout !== undefined) o.timeoutS = f.timeout;
   if (f.idleTimeout !== undefined) o.idleTimeoutS = f.idleTimeout;
+  if (f.logMax !== undefined) o.logMaxMib = f.logMax;
   if (f.onConflict) o.onConflict = f.onConflict;
   if (f.parallel !== undefined) o.parallel = f.parallel;
   if (f.fileGuard === false) o.fileGuard = false;

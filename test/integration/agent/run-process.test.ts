@@ -24,12 +24,16 @@ describe("runProcess", () => {
     expect(r.durationMs).toBeGreaterThanOrEqual(r.spawnMs);
   });
 
-  it("reports a non-zero exit code and keeps the stderr tail", async () => {
+  it("reports a non-zero exit code and delivers each stream's lines", async () => {
     const cwd = await tempDir();
-    const r = await runProcess({ argv: [node, fixture("fail.mjs"), "3", "disk on fire"], cwd });
+    const lines: string[] = [];
+    const r = await runProcess({
+      argv: [node, fixture("fail.mjs"), "3", "disk on fire"],
+      cwd,
+      onLine: (line, stream) => lines.push(`${stream}: ${line}`),
+    });
     expect(r.exitCode).toBe(3);
-    expect(r.stderrTail).toBe("disk on fire\n");
-    expect(r.stdoutTail).toBe("working\n");
+    expect(lines.sort()).toEqual(["stderr: disk on fire", "stdout: working"]);
   });
 
   it("reports the signal that killed the child", async () => {
@@ -244,6 +248,51 @@ describe("runProcess", () => {
     expect(log).not.toContain("sk-ant-very-secret-123");
   });
 
+  it("scrubs a secret that the 1 MiB line limit cuts in two (issue 20, item 8)", async () => {
+    const dir = await tempDir();
+    const logPath = join(dir, "cut.log");
+    const secret = "ghp_PLANTEDsecret0123456789abcdefghijkl";
+    // No newline: the line is cut at 1 MiB, 8 characters into the secret ("…ghp_PLAN" / "TEDsecret…").
+    const script = `process.stdout.write("x".repeat(1024 * 1024 - 8) + process.env.GH_TOKEN + " tail")`;
+    const lines: string[] = [];
+    const r = await runProcess({
+      argv: [node, "-e", script],
+      cwd: dir,
+      env: { GH_TOKEN: secret },
+      logPath,
+      onLine: (l) => lines.push(l),
+    });
+    expect(r.exitCode).toBe(0);
+    expect(lines.join("")).toBe(`${"x".repeat(1024 * 1024 - 8)}*** tail`);
+    const log = (await readFile(logPath, "utf8")).replaceAll("\n", "");
+    expect(log).not.toContain("TEDsecret");
+    expect(log).not.toContain("ghp_PLAN");
+  });
+
+  it("caps an agent's log: keeps its head and tail and says how much was dropped", async () => {
+    const dir = await tempDir();
+    const logPath = join(dir, "capped.log");
+    // 40,000 numbered lines of 100 bytes: ~3.8 MiB against a 1 MiB cap.
+    const script = `let out = ""; for (let i = 0; i < 40000; i++) out += ("line " + i).padEnd(99, ".") + "\\n"; process.stdout.write(out);`;
+    let lines = 0;
+    const r = await runProcess({
+      argv: [node, "-e", script],
+      cwd: dir,
+      logPath,
+      logMaxBytes: 1024 * 1024,
+      onLine: () => lines++,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(lines).toBe(40_000);
+    const log = await readFile(logPath, "utf8");
+    expect(Buffer.byteLength(log)).toBeLessThanOrEqual(1024 * 1024 + 1024);
+    expect(log).toContain("line 0.");
+    expect(log).toContain("line 39999.");
+    expect(log).toMatch(/\[orchard: 2\.\d MiB dropped\]/);
+    // The footer still ends the log.
+    expect(log.trimEnd().split("\n").at(-1)).toMatch(/^# exit code 0 after \d+ ms$/);
+  });
+
   it("masks credential-looking arguments in the log header", async () => {
     const dir = await tempDir();
     const logPath = join(dir, "a.log");
@@ -258,7 +307,7 @@ describe("runProcess", () => {
     expect(log).toContain("--token=***");
   });
 
-  it("keeps only a bounded tail of a 50 MB output", async () => {
+  it("streams a 50 MB output without holding it, and logs at most the default 10 MiB of it", async () => {
     const dir = await tempDir();
     const logPath = join(dir, "big.log");
     const script = `
@@ -281,10 +330,11 @@ describe("runProcess", () => {
     });
     expect(r.exitCode).toBe(0);
     expect(lines).toBe(500_000);
-    expect(r.stdoutTail.length).toBeLessThanOrEqual(64 * 1024);
-    expect(r.stdoutTail.endsWith(`${"x".repeat(99)}\n`)).toBe(true);
     const { size } = await import("node:fs/promises").then((fs) => fs.stat(logPath));
-    expect(size).toBeGreaterThan(50_000_000);
+    expect(size).toBeLessThanOrEqual(10 * 1024 * 1024 + 1024);
+    expect(await readFile(logPath, "utf8")).toMatch(
+      /\[orchard: 37\.\d MiB dropped\]\n(x{99}\n)+# exit code 0/,
+    );
     // Holding the output would need ≥ 50 MB; garbage between collections stays far below that.
     if (process.env.ORCHARD_MEASURE) console.log("peak heap growth MB", (peakHeap - before) / 2 ** 20);
     expect(peakHeap - before).toBeLessThan(40 * 1024 * 1024);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LineSplitter } from "../../../src/agent/process/lines.js";
-import { redactArgv } from "../../../src/agent/process/redact.js";
-import { Tail } from "../../../src/agent/process/tail.js";
+import { LineSplitter, safeCut } from "../../../src/agent/process/lines.js";
+import { redactArgv, secretScrubber } from "../../../src/agent/process/redact.js";
 
 describe("LineSplitter", () => {
   it("joins lines split across chunks, multi-byte characters included", () => {
@@ -19,16 +18,24 @@ describe("LineSplitter", () => {
     expect(lines.map((l) => l.length)).toEqual([1024 * 1024, 1024 * 1024]);
     expect(s.end()[0]).toHaveLength(0.5 * 1024 * 1024);
   });
+
+  it("masks a secret before cutting, and cuts before a secret's beginning, never inside it", () => {
+    const secret = "ghp_PLANTEDsecret0123456789";
+    const s = new LineSplitter(secretScrubber({ GH_TOKEN: secret }));
+    const mib = 1024 * 1024;
+    // A whole secret is masked first; the next one has only begun when the line passes 1 MiB.
+    // Masked, the line is 1 MiB + 4 and ends with the first 8 characters of the next secret: "ghp_" before the cut.
+    const first = s.push(Buffer.from(`${secret}${"x".repeat(mib - 7)}${secret.slice(0, 8)}`));
+    expect(first).toEqual([`***${"x".repeat(mib - 7)}`]);
+    expect(s.push(Buffer.from(`${secret.slice(8)}y\n`))).toEqual(["***y"]);
+  });
 });
 
-describe("Tail", () => {
-  it("keeps the last bytes only", () => {
-    const t = new Tail(10);
-    t.push(Buffer.from("0123456"));
-    t.push(Buffer.from("789ab"));
-    expect(t.toString()).toBe("23456789ab");
-    t.push(Buffer.from("ABCDEFGHIJKLMNOP"));
-    expect(t.toString()).toBe("GHIJKLMNOP");
+describe("safeCut", () => {
+  it("moves the cut back to where a secret might begin", () => {
+    expect(safeCut("abcdefghp_PL", 12, ["ghp_PLANTED"])).toBe(6);
+    expect(safeCut("abcdefxg", 8, ["ghp_PLANTED"])).toBe(7);
+    expect(safeCut("abcdefxy", 8, ["ghp_PLANTED"])).toBe(8);
   });
 });
 
