@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   PATH_OUTSIDE_ROOTS: { exit: 2, http: 403 },
   SANDBOX_UNAVAILABLE: { exit: 2, http: 422 },
   /** The API: a request that does not match its schema, a missing or wrong token, an unknown route, a body too large. */
-  REQUEST_INVALID: { exit: 2, http: 400 },
+  REQUEST_INVALID: { exit: 2, http: 422 },
   UNAUTHORIZED: { exit: 2, http: 401 },
   NOT_FOUND: { exit: 2, http: 404 },
   BODY_TOO_LARGE: { exit: 2, http: 413 },
