@@ -25,6 +25,8 @@ export interface ServerConfig {
   pollMs: number;
   /** An event stream whose client reads slower than this many buffered bytes is closed (it reconnects). */
   maxStreamBufferBytes: number;
+  /** … after waiting this long for it to read (ms). */
+  streamDrainTimeoutMs: number;
   version: string;
   /** Pino options (false: no logging). */
   logger: boolean | { level: string; stream?: NodeJS.WritableStream };
@@ -38,6 +40,7 @@ export const DEFAULTS = {
   heartbeatMs: 15_000,
   pollMs: 250,
   maxStreamBufferBytes: 1024 * 1024,
+  streamDrainTimeoutMs: 30_000,
 } as const;
 
 /** 127.0.0.0/8, ::1 and localhost: the addresses that need no token. */

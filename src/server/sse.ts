@@ -40,7 +40,10 @@ export class SseStream {
     this.#raw.on("close", end);
     this.#raw.on("error", end);
     if (closing.aborted) queueMicrotask(end);
-    else closing.addEventListener("abort", end, { once: true });
+    else {
+      closing.addEventListener("abort", end, { once: true });
+      this.#ended.signal.addEventListener("abort", () => closing.removeEventListener("abort", end));
+    }
     this.#heartbeat = setInterval(() => {
       // A heartbeat only where nothing is waiting to go out: it must never add to a slow client's buffer.
       if (this.#raw.writableLength === 0) this.#raw.write(": heartbeat\n\n");
@@ -70,13 +73,15 @@ export class SseStream {
   /** Waits `ms`, or less if the stream closes. */
   async idle(ms: number): Promise<void> {
     if (this.closed) return;
+    const signal = this.signal;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        signal.removeEventListener("abort", done);
         resolve();
-      }
-      this.signal.addEventListener("abort", done, { once: true });
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
     });
   }
 

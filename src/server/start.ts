@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { FastifyInstance } from "fastify";
 import { openRepoStore, unfinishedRuns } from "../engine/index.js";
 import { OrchardError } from "../errors.js";
@@ -34,6 +35,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const repo = await ensureRepo(config.repo);
   const store = await openRepoStore(repo);
   const closing = new AbortController();
+  // One listener per open event stream: many clients are not a leak.
+  setMaxListeners(0, closing.signal);
   let app: FastifyInstance | undefined;
   const runs = new LocalRuns(repo, store, (runId, err) =>
     app?.log.error({ runId, err: String(err) }, "run ended with an error"),

@@ -20,6 +20,7 @@ export async function serveRepo(repo: string, over: Partial<ServerConfig> = {}):
     heartbeatMs: 200,
     pollMs: 40,
     maxStreamBufferBytes: 1024 * 1024,
+    streamDrainTimeoutMs: 30_000,
     version: "0.0.0-test",
     logger: false,
     ...over,
@@ -122,4 +123,63 @@ export function checkAgainstOpenApi(doc: OpenApi, exchanges: Exchange[]): string
 
 function rewriteRefs(schema: unknown): object {
   return JSON.parse(JSON.stringify(schema).replaceAll('"$ref":"#/components', '"$ref":"doc#/components'));
+}
+
+export interface SseEvent {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/**
+ * Reads a server-sent-event stream until `until` says stop (or the server ends it); returns the events
+ * and every comment line seen. Aborts the request when done, as a client that goes away does.
+ */
+export async function readSse(
+  url: string,
+  until: (events: SseEvent[], comments: string[]) => boolean,
+  headers: Record<string, string> = {},
+): Promise<{ events: SseEvent[]; comments: string[]; status: number; contentType: string }> {
+  const aborter = new AbortController();
+  const res = await fetch(url, { headers, signal: aborter.signal });
+  const events: SseEvent[] = [];
+  const comments: string[] = [];
+  const contentType = res.headers.get("content-type") ?? "";
+  if (!res.body || !contentType.startsWith("text/event-stream")) {
+    return { events, comments, status: res.status, contentType };
+  }
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let current: SseEvent = { data: "" };
+  let hasData = false;
+  try {
+    for await (const chunk of res.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let nl = buffer.indexOf("\n");
+      while (nl >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line === "") {
+          if (hasData) events.push(current);
+          current = { data: "" };
+          hasData = false;
+        } else if (line.startsWith(":")) comments.push(line);
+        else {
+          const colon = line.indexOf(":");
+          const field = line.slice(0, colon);
+          const value = line.slice(colon + 1).replace(/^ /, "");
+          if (field === "data") {
+            current.data = hasData ? `${current.data}\n${value}` : value;
+            hasData = true;
+          } else if (field === "id") current.id = value;
+          else if (field === "event") current.event = value;
+        }
+        nl = buffer.indexOf("\n");
+      }
+      if (until(events, comments)) break;
+    }
+  } finally {
+    aborter.abort();
+  }
+  return { events, comments, status: res.status, contentType };
 }

@@ -95,6 +95,7 @@ export const registerServe: RegisterCommand = (program, io) => {
         heartbeatMs: DEFAULTS.heartbeatMs,
         pollMs: DEFAULTS.pollMs,
         maxStreamBufferBytes: DEFAULTS.maxStreamBufferBytes,
+        streamDrainTimeoutMs: DEFAULTS.streamDrainTimeoutMs,
         version: VERSION,
         logger: { level: flags.logLevel, stream: io.stderr },
       });

@@ -22,7 +22,7 @@ export const eventRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (pl
   const limits = {
     heartbeatMs: config.heartbeatMs,
     maxBufferBytes: config.maxStreamBufferBytes,
-    drainTimeoutMs: 30_000,
+    drainTimeoutMs: config.streamDrainTimeoutMs,
   };
 
   /** Sends every event after the resume point, in seq order, then each new one as the store gets it. */
@@ -100,9 +100,11 @@ export const eventRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (pl
       });
       if (flag(q.follow)) {
         const sse = new SseStream(request, reply, limits, ctx.closing);
-        void followLog(sse, located.path, resumePoint(request, q.start), async () => {
-          const now = await attemptLog(store, runId, taskId, { attempt: located.attempt.attempt });
-          return now.attempt.finishedAt !== null;
+        const attempt = located.attempt.attempt;
+        void followLog(sse, resumePoint(request, q.start), async () => {
+          // The log's path is recorded once the attempt has its slot: look again until it is there.
+          const now = await attemptLog(store, runId, taskId, { attempt, kind: q.kind });
+          return { path: now.path, finished: now.attempt.finishedAt !== null };
         });
         return reply;
       }
@@ -128,18 +130,19 @@ export const eventRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (pl
   /** Sends a log's complete lines from byte `from` on (each line's `id` is the offset after it) until it is done. */
   async function followLog(
     sse: SseStream,
-    path: string | null,
     from: number,
-    finished: () => Promise<boolean>,
+    locate: () => Promise<{ path: string | null; finished: boolean }>,
   ) {
     let offset = from;
     while (!sse.closed) {
-      const done = await finished().catch(() => true);
+      const { path, finished: done } = await locate().catch(() => ({ path: null, finished: true }));
       const slice = await readLog(path, { start: offset });
       const cut = slice.text.lastIndexOf("\n");
       // A line still being written waits for its newline; at the end the rest goes out as it is.
       const whole = done ? slice.text : slice.text.slice(0, cut + 1);
-      for (const line of whole.split("\n").slice(0, whole.endsWith("\n") ? -1 : undefined)) {
+      const lines = whole === "" ? [] : whole.split("\n");
+      if (whole.endsWith("\n")) lines.pop();
+      for (const line of lines) {
         offset += Buffer.byteLength(line) + 1;
         if (!(await sse.send({ id: Math.min(offset, slice.end), event: "line", data: line }))) return;
       }
