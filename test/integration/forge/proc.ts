@@ -1,0 +1,27 @@
+import { readdir, readFile } from "node:fs/promises";
+
+/**
+ * Samples every process's argv (/proc/<pid>/cmdline) until stopped, so a test can prove a secret never
+ * appeared in one, and that the children it cares about were seen at all.
+ */
+export function sampleArgv(): { stop(): Promise<string[]> } {
+  const seen = new Set<string>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const pid of await readdir("/proc").catch(() => [])) {
+        if (!/^\d+$/.test(pid)) continue;
+        const argv = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+        if (argv) seen.add(argv.replaceAll("\0", " ").trim());
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return [...seen];
+    },
+  };
+}
