@@ -239,7 +239,9 @@ describe("forge against the GitHub stand-in", () => {
 
   it("pushes with the token through GIT_ASKPASS, never in any process's argv; a lease on a moved branch is refused", async () => {
     const sampler = sampleArgv();
+    world.github.gitGate = () => sampler.pass();
     const first = await world.branch("t1", { "src/one.txt": "one\n" });
+    world.github.gitGate = null;
     const argv = await sampler.stop();
     expect(argv.some((a) => /\bgit\b.*\bpush\b/.test(a) || a.includes("remote-http"))).toBe(true);
     expect(argv.filter((a) => a.includes(TOKEN))).toEqual([]);
