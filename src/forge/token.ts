@@ -1,4 +1,4 @@
-import { spawner } from "../spawner/index.js";
+import { runBuffered } from "../spawner/index.js";
 
 export interface TokenSource {
   token: string;
@@ -20,7 +20,7 @@ export async function resolveToken(
   }
   const args = ["auth", "token", ...(opts.ghHost ? ["--hostname", opts.ghHost] : [])];
   try {
-    const result = await spawner().run("gh", args, {
+    const result = await runBuffered("gh", args, {
       cwd: process.cwd(),
       env: { ...stringEnv(env), GH_PROMPT_DISABLED: "1", NO_COLOR: "1" },
       timeoutMs: opts.timeoutMs ?? 10_000,
