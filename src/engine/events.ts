@@ -37,7 +37,20 @@ export type EngineEvent =
   | { type: "worker:stopped"; runId: RunId; workerId: string }
   | { type: "spend:limit-reached"; runId: RunId; spentUsd: number; limitUsd: number }
   | { type: "agent:output"; runId: RunId; taskId: string; line: string }
-  | { type: "engine:error"; runId: RunId; where: string; message: string };
+  | { type: "engine:error"; runId: RunId; where: string; message: string }
+  | {
+      type: "forge:pull";
+      runId: RunId;
+      /** Null for the run's single pull request (`--land run-pr`). */
+      taskId: string | null;
+      number: number;
+      url: string;
+      state: "open" | "merged" | "blocked";
+      reused: boolean;
+      mergeCommit?: string;
+      reason?: string;
+    }
+  | { type: "forge:waiting"; runId: RunId; number: number; reason: string };
 
 export type EngineEventType = EngineEvent["type"];
 

@@ -47,6 +47,23 @@ export const RunOptionsSchema = z.object({
   model: z.string().optional(),
   /** Extra argv for the agent CLI (e.g. allowed tools). */
   agentArgs: z.array(z.string()).default([]),
+  /**
+   * How finished work reaches people: `merge` (the integration branch), `pr` (a pull request per task),
+   * `run-pr` (one pull request for the integration branch). The last two also merge locally first, in plan
+   * order, so conflicts between tasks are found and retried before anything reaches GitHub.
+   */
+  land: z.enum(["merge", "pr", "run-pr"]).default("merge"),
+  /** Merge the pull requests on GitHub (once mergeable and checks pass) with this method; unset = leave open. */
+  mergeMethod: z.enum(["squash", "merge", "rebase"]).optional(),
+  /** The git remote that is the GitHub repository. */
+  githubRemote: z.string().min(1).default("origin"),
+  /** GitHub Enterprise: `https://<host>/api/v3`. */
+  githubApiUrl: z.string().url().optional(),
+  /** The branch pull requests go into; default `into`, else the branch checked out when the run started. */
+  prBase: z.string().min(1).optional(),
+  prLabels: z.array(z.string().min(1)).default(["orchard"]),
+  /** How long to wait for a pull request's mergeability and required checks. */
+  prMergeTimeoutS: z.number().positive().default(1800),
   /** How long to wait before retrying a rate-limited attempt when the CLI does not say. */
   rateLimitBackoffS: z.number().positive().default(30),
   /** Rate-limit back-offs per task before the task fails. */

@@ -36,6 +36,7 @@ import { assertOrchardPrefixFree, restoreIntegrationBranch } from "./integration
 import { fastForwardInto } from "./into.js";
 import { assertNotLive } from "./liveness.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput, warmSlots } from "./options.js";
+import { type ForgeTarget, type PublishedPull, prepareForge, publishRun } from "./publish.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
 import { acquireRunLease, type RunLease } from "./run-lease.js";
 import { assertSandboxReady, runSandbox } from "./sandbox.js";
@@ -52,6 +53,8 @@ export interface RunResult {
   durationMs: number;
   /** Set when `--into` was asked for: what happened to that branch. */
   into?: { branch: string; updated: boolean; message: string };
+  /** `--land pr|run-pr`: the pull requests, in landing order. */
+  pulls?: PublishedPull[];
 }
 
 export interface RunHandle {
@@ -104,6 +107,7 @@ export async function startRun(
   ]);
   const git = new Git(repo);
   await assertOrchardPrefixFree(git);
+  const forge = await prepareForge(git, options);
   const store = deps.store ?? (await openRepoStore(repo));
   const runId = newRunId();
   const branch = integrationBranch(runId);
@@ -147,6 +151,7 @@ export async function startRun(
     throw err;
   }
   return launch({
+    forge,
     lease,
     createIntegrationRef: () => updateRef(git, headsRef(branch), baseCommit, null),
     repo,
@@ -196,8 +201,10 @@ export async function resumeRun(
     await assertSandboxReady(options);
     const presets = resolvePresets(plan, options, toRun);
     await restoreIntegrationBranch(new Git(repo), run);
+    const forge = await prepareForge(new Git(repo), options);
     await store.requeueInterrupted(run.id);
     return await launch({
+      forge,
       lease,
       repo,
       git: new Git(repo),
@@ -241,6 +248,8 @@ interface LaunchInput {
   options: RunOptions;
   presets: (task: PlanTask) => AgentPreset;
   deps: EngineDeps;
+  /** `--land pr|run-pr`: where pull requests go. */
+  forge?: ForgeTarget | null;
   resumed: boolean;
 }
 
@@ -347,7 +356,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   );
   const done = (async (): Promise<RunResult> => {
     try {
-      const outcome = await execute(
+      let outcome = await execute(
         ctx,
         killer,
         coordWake,
@@ -361,6 +370,16 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
       let into: RunResult["into"];
       if (outcome.status === "succeeded" && options.into) {
         into = await fastForwardInto(git, options.into, final);
+      }
+      let pulls: PublishedPull[] | undefined;
+      if (input.forge && (outcome.status === "succeeded" || outcome.status === "failed")) {
+        try {
+          pulls = await publishRun(ctx, input.forge, final);
+        } catch (error) {
+          const message = `landing on GitHub failed: ${error instanceof Error ? error.message : String(error)}`;
+          bus.emit({ type: "engine:error", runId, where: "forge", message });
+          outcome = { status: "failed", reason: message };
+        }
       }
       const finishedAt = Date.now();
       await store.updateRun(runId, {
@@ -384,6 +403,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
         tasks: await store.listTasks(runId),
         durationMs: finishedAt - started,
         ...(into ? { into } : {}),
+        ...(pulls ? { pulls } : {}),
       };
     } finally {
       await ctx.landing.close();

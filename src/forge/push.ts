@@ -54,6 +54,8 @@ export interface PushInput {
    * must not exist yet. Without it the push is a plain fast-forward.
    */
   lease?: string | null;
+  /** Replace whatever the branch holds (Orchard's own branches only, when no lease is known). */
+  force?: boolean;
   token?: string;
 }
 
@@ -63,9 +65,19 @@ export async function pushBranch(git: Git, input: PushInput): Promise<void> {
   const ref = `refs/heads/${input.branch}`;
   const lease = input.lease === undefined ? [] : [`--force-with-lease=${ref}:${input.lease ?? ""}`];
   try {
-    await git.run([...config, "push", "--no-verify", ...lease, input.remote, `${input.commit}:${ref}`], {
-      env,
-    });
+    await git.run(
+      [
+        ...config,
+        "push",
+        "--no-verify",
+        ...lease,
+        input.remote,
+        `${input.force ? "+" : ""}${input.commit}:${ref}`,
+      ],
+      {
+        env,
+      },
+    );
   } catch (error) {
     throw classifyPush(error, `pushing ${input.branch} to ${redactUrl(input.remote)}`);
   }

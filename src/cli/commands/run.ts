@@ -39,6 +39,12 @@ interface RunFlags {
   maxCostUsd?: number;
   attemptBudgetUsd?: number;
   setup?: string;
+  land?: "merge" | "pr" | "run-pr";
+  merge?: "squash" | "merge" | "rebase";
+  githubApiUrl?: string;
+  githubRemote?: string;
+  prBase?: string;
+  prLabel?: string[];
   json?: boolean;
 }
 
@@ -92,6 +98,23 @@ function addRunOptions(cmd: Command): Command {
       "per-attempt budget for CLIs that support one",
       numberArg("--attempt-budget-usd"),
     )
+    .option(
+      "--land <how>",
+      "merge (integration branch) | pr (a GitHub pull request per task) | run-pr (one pull request for the run)",
+      choiceArg("--land", ["merge", "pr", "run-pr"] as const),
+    )
+    .option(
+      "--merge <method>",
+      "merge the pull requests once GitHub allows: squash | merge | rebase (default: leave them open)",
+      choiceArg("--merge", ["squash", "merge", "rebase"] as const),
+    )
+    .option("--github-remote <name>", "git remote of the GitHub repository (default origin)")
+    .option("--github-api-url <url>", "GitHub Enterprise API, e.g. https://ghe.example.com/api/v3")
+    .option(
+      "--pr-base <branch>",
+      "branch the pull requests go into (default --into, else the current branch)",
+    )
+    .option("--pr-label <label>", "label for the pull requests (repeatable; default orchard)", collect)
     .option("--json", "print the result as JSON instead of live progress");
 }
 
@@ -121,6 +144,12 @@ function toOptions(f: RunFlags): RunOptionsInput {
   if (f.fileGuard === false) o.fileGuard = false;
   if (f.maxCostUsd !== undefined) o.maxCostUsd = f.maxCostUsd;
   if (f.attemptBudgetUsd !== undefined) o.attemptBudgetUsd = f.attemptBudgetUsd;
+  if (f.land) o.land = f.land;
+  if (f.merge) o.mergeMethod = f.merge;
+  if (f.githubApiUrl) o.githubApiUrl = f.githubApiUrl;
+  if (f.githubRemote) o.githubRemote = f.githubRemote;
+  if (f.prBase) o.prBase = f.prBase;
+  if (f.prLabel) o.prLabels = f.prLabel;
   return o;
 }
 

@@ -36,6 +36,11 @@ export function describe(e: EngineEvent): string | null {
       return `run ${e.runId} interrupted: ${e.reason}`;
     case "engine:error":
       return `error in ${e.where}: ${e.message} (retrying)`;
+    case "forge:pull": {
+      const what = e.taskId ? `task ${e.taskId}` : "run";
+      const state = e.state === "blocked" ? `not merged: ${e.reason ?? ""}` : e.state;
+      return `${what} pull request #${e.number} ${e.reused ? "(found) " : ""}${state} ${e.url}`;
+    }
     case "run:finished":
       return `run ${e.runId} ${e.status} in ${duration(e.durationMs)}${e.reason ? `: ${e.reason}` : ""}`;
     default:
