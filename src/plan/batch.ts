@@ -1,7 +1,7 @@
 import { fieldKey } from "./fields.js";
 import type { BatchSection } from "./outline.js";
 import { splitPieces } from "./pieces.js";
-import { BATCH_PREFIX, parseMode, parseRefs } from "./refs.js";
+import { BATCH_PREFIX, doneMark, parseMode, parseRefs } from "./refs.js";
 import { segment, segmentText } from "./segments.js";
 import { posOf, type Source } from "./source.js";
 import { type BatchId, batchId, type PlanBatch, type PlanWarning, type SourcePos } from "./types.js";
@@ -24,7 +24,7 @@ export function buildBatch(
   const label = `Batch ${head.id}`;
   const batch: PlanBatch = {
     id: batchId(head.id),
-    title: head.title,
+    title: doneMark(head.title).title,
     index,
     pos: posOf(head.node),
     // No Dependencies line: the batch before it.

@@ -22,6 +22,9 @@ const ALIASES = new Map<string, FieldKey>(
   Object.entries({
     files: "files",
     file: "files",
+    "file(s)": "files",
+    arquivo: "files",
+    arquivos: "files",
     "files changed": "files",
     "files to change": "files",
     implementation: "implementation",
@@ -36,6 +39,8 @@ const ALIASES = new Map<string, FieldKey>(
     dependency: "depends",
     requires: "depends",
     "blocked by": "depends",
+    dependências: "depends",
+    dependencias: "depends",
     commit: "commit",
     "commit message": "commit",
     status: "status",
@@ -77,6 +82,11 @@ const PROSE = new Set([
   "risks",
   "estimate",
   "priority",
+  "tipo",
+  "prioridade",
+  "type",
+  "story points",
+  "effort",
 ]);
 
 export const normalizeName = (name: string): string => name.toLowerCase().replace(/\s+/g, " ").trim();

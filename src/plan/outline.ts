@@ -35,16 +35,19 @@ export interface OutlineEnd {
   firstTask?: Heading;
 }
 
-// "Task 1.1: Title", "Task 3a — Title", "✅ Task 2. Title"; ids start with a digit so that
+// "Task 1.1: Title", "Task 3a — Title", "✅ Task 2. Title", "Task P1.2: Title"; ids hold a digit so that
 // headings such as "Task Overview" stay plain headings.
 const HEAD =
-  /^[^\p{L}\p{N}]*(task|batch|phase)\s+(\d[A-Za-z0-9]*(?:[.-][A-Za-z0-9]+)*)\s*(?:[:.)\-–—]\s*)?(.*)$/iu;
+  /^[^\p{L}\p{N}]*(task|batch|phase|fase|sprint)\s+([A-Za-z]{0,3}\d[A-Za-z0-9]*(?:[.-][A-Za-z0-9]+)*)\s*(?:[:.)\-–—]\s*)?(.*)$/iu;
 
 export function classifyHeading(node: Heading): SectionHeading | undefined {
-  const m = HEAD.exec(textOf(node).trim());
+  const text = textOf(node).trim();
+  const m = HEAD.exec(text);
   if (!m) return undefined;
   const kind = m[1]!.toLowerCase() === "task" ? "task" : "batch";
-  return { kind, id: m[2]!, title: m[3]!.trim(), node };
+  // A mark before the word ("✅ Task 2: …") is kept on the title, where doneMark reads it.
+  const lead = /^\s*(?:[✅✔☑]\uFE0F?|\[x\])/u.test(text) ? "✅ " : "";
+  return { kind, id: m[2]!, title: lead + m[3]!.trim(), node };
 }
 
 /**
@@ -53,12 +56,27 @@ export function classifyHeading(node: Heading): SectionHeading | undefined {
  * heading no deeper than its own. Sections go to `sink` as they end, so a caller can read each one while
  * the rest of the document is still being parsed.
  */
+// "### 1A. Remove the clone" or "### 2.3 Wire it up" under "## Phase 1"/"## Phase 2": a task of that phase.
+const PHASE_ITEM = /^(\d+(?:[A-Za-z]+|(?:\.\d+)+[A-Za-z]?))[.:)]?\s+(\S.*)$/;
+
+/** A numbered heading inside a batch whose number extends the batch's: read as one of its tasks. */
+function phaseItem(node: Heading, batch: SectionHeading | undefined): SectionHeading | undefined {
+  if (!batch || node.depth <= batch.node.depth) return undefined;
+  const m = PHASE_ITEM.exec(textOf(node).trim());
+  if (!m) return undefined;
+  const id = m[1]!;
+  const next = id.charAt(batch.id.length);
+  if (!id.startsWith(batch.id) || !(next === "." || /[A-Za-z]/.test(next))) return undefined;
+  return { kind: "task", id, title: m[2]!.trim(), node };
+}
+
 export function walkOutline(pieces: Iterable<RootContent[]>, sink: OutlineSink): OutlineEnd {
   const end: OutlineEnd = { preamble: [] };
   let task: TaskSection | undefined;
   let batch: BatchSection | undefined; // the batch whose preamble is still being read
   let batches = 0;
   let started = false;
+  let lastBatch: SectionHeading | undefined; // the latest batch heading, for phaseItem
   const endTask = () => {
     if (task) sink.task(task);
     task = undefined;
@@ -69,12 +87,18 @@ export function walkOutline(pieces: Iterable<RootContent[]>, sink: OutlineSink):
   };
   for (const nodes of pieces) {
     for (const node of nodes) {
-      const head = node.type === "heading" ? classifyHeading(node) : undefined;
+      const head =
+        node.type === "heading"
+          ? (classifyHeading(node) ??
+            // Sub-headings of an open task stay its text ("### 6.1.1 …" under "## Task 6.1").
+            (task && node.depth > task.head.node.depth ? undefined : phaseItem(node, lastBatch)))
+          : undefined;
       if (head) {
         endTask();
         endBatch();
         started = true;
         if (head.kind === "batch") {
+          lastBatch = head;
           batch = { head, preamble: [] };
           batches++;
           end.firstBatch ??= node as Heading;
@@ -85,6 +109,7 @@ export function walkOutline(pieces: Iterable<RootContent[]>, sink: OutlineSink):
         continue;
       }
       if (node.type === "heading") {
+        if (lastBatch && node.depth <= lastBatch.node.depth) lastBatch = undefined;
         if (task && node.depth <= task.head.node.depth) endTask();
         if (batch && node.depth <= batch.head.node.depth) endBatch();
       }

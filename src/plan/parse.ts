@@ -4,6 +4,7 @@ import { inferFileDependencies } from "./infer.js";
 import { blockPieces } from "./markdown.js";
 import { walkOutline } from "./outline.js";
 import { readPreamble } from "./preamble.js";
+import { doneMark } from "./refs.js";
 import { Source } from "./source.js";
 import { type BuiltTask, buildTask } from "./task.js";
 import type { Plan, PlanWarning } from "./types.js";
@@ -36,10 +37,13 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
   const built: BuiltBatch[] = [];
   const tasks: BuiltTask[] = [];
   const early: EarlyTask[] = [];
+  // Batches whose heading says they are done ("## Phase 1 ✅ COMPLETE"): their tasks are skipped.
+  const doneBatches = new Set<number>();
 
   const end = withFile(file, () =>
     walkOutline(blockPieces(src.text, src.lineStarts), {
       batch: (section) => {
+        if (doneMark(section.head.title).done) doneBatches.add(built.length);
         built.push(buildBatch(section, built.length, built.at(-1)?.batch.id, src, warn));
       },
       task: (section) => {
@@ -52,6 +56,7 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
         }
         const owner = built[section.batch]!.batch;
         const t = buildTask(section, owner.id, tasks.length, src, warn, file);
+        if (doneBatches.has(section.batch)) t.task.skip = true;
         owner.tasks.push(t.task.id);
         tasks.push(t);
       },

@@ -1,4 +1,4 @@
-import type { Paragraph, PhrasingContent, RootContent, Text } from "mdast";
+import type { List, ListItem, Paragraph, PhrasingContent, RootContent, Text } from "mdast";
 import { endOffset, posOf, type Source } from "./source.js";
 import { textOf } from "./text.js";
 import type { SourcePos } from "./types.js";
@@ -27,6 +27,8 @@ export interface BlockPiece {
   inline?: PhrasingContent[];
   /** `**Step N: …**` lines found in this piece. */
   steps: string[];
+  /** A list of checkbox or `**Step N**` bullets: it ends a Files list (issue 22). */
+  stepList?: boolean;
 }
 
 export type Piece = FieldPiece | BlockPiece;
@@ -41,6 +43,7 @@ export function splitPieces(
   blocks: RootContent[],
   src: Source,
   fieldHeading: (name: string) => boolean,
+  fieldList?: (name: string) => boolean,
 ): Piece[] {
   const out: Piece[] = [];
   for (const node of blocks) {
@@ -61,11 +64,111 @@ export function splitPieces(
           steps: STEP.test(text) ? [text] : [],
         });
       }
+    } else if (node.type === "list") {
+      if (fieldList && isFieldList(node, fieldList)) fieldItems(node, src, out);
+      else splitList(node, src, out);
     } else {
       out.push({ kind: "block", node, md: src.of(node), steps: [] });
     }
   }
   return out;
+}
+
+const LABEL = /^\s*\*\*([^*\n]{1,40}?)\s*(?::\*\*|\*\*\s*:)\s*/;
+
+const PLAIN_LABEL = /^\s*([\p{L}][\p{L} ()-]{0,30}?)\s*:(?:\s|$)/u;
+
+/** The `**Name:**` (or plain `Name:`) a list item starts with, if any. */
+function labelOf(item: ListItem): string | undefined {
+  const para = item.children[0];
+  if (para?.type !== "paragraph") return undefined;
+  const head = para.children[0];
+  if (head?.type === "text") return PLAIN_LABEL.exec(head.value)?.[1]?.trim();
+  if (head?.type !== "strong") return undefined;
+  const name = textOf(head).trim();
+  if (name.endsWith(":")) return name.slice(0, -1).trim();
+  const next = para.children[1];
+  return next?.type === "text" && next.value.startsWith(":") ? name : undefined;
+}
+
+/**
+ * Fields written as bullets (`- **Status:** done`, `- **Depends on:** Task 1`): every item starts with a
+ * `**Name:**` label and one of them is a field Orchard reads.
+ */
+function isFieldList(node: List, known: (name: string) => boolean): boolean {
+  let any = false;
+  for (const item of node.children) {
+    const name = labelOf(item);
+    if (name === undefined) return false;
+    if (known(name)) any = true;
+  }
+  return any;
+}
+
+/** Each bullet as a field line, and what is nested under it as the blocks that follow it. */
+function fieldItems(node: List, src: Source, out: Piece[]): void {
+  for (const item of node.children) {
+    const para = item.children[0] as Paragraph;
+    const label = labelOf(item)!;
+    const lineMd = src.of(para);
+    let rest: PhrasingContent[];
+    let restMd: string;
+    const first = para.children[0]!;
+    if (first.type === "text") {
+      const m = PLAIN_LABEL.exec(first.value)!;
+      rest = [{ type: "text", value: first.value.slice(m[0].length) } as Text, ...para.children.slice(1)];
+      restMd = lineMd.replace(PLAIN_LABEL, "").trim();
+    } else {
+      const head = para.children[1];
+      rest =
+        head?.type === "text" && head.value.startsWith(":")
+          ? [{ type: "text", value: head.value.slice(1) } as Text, ...para.children.slice(2)]
+          : para.children.slice(1);
+      restMd = lineMd.replace(LABEL, "").trim();
+    }
+    out.push({ kind: "field", name: label, pos: posOf(item), rest, restMd, lineMd });
+    for (const child of item.children.slice(1)) {
+      if (child.type === "list") splitList(child, src, out);
+      else out.push({ kind: "block", node: child, md: src.of(child), steps: [] });
+    }
+  }
+}
+
+/**
+ * A list whose bullets change from files to steps part-way is two lists to a reader: CommonMark joins
+ * `- Test: \`a.ts\`` and `- [ ] **Step 1:** …` (with or without a blank line between) into one.
+ */
+function splitList(node: List, src: Source, out: Piece[]): void {
+  const items = node.children;
+  let from = 0;
+  let step = isStepItem(items[0]);
+  for (let i = 1; i <= items.length; i++) {
+    const s = i < items.length ? isStepItem(items[i]) : !step;
+    if (s === step) continue;
+    const run = from === 0 && i === items.length ? node : subList(node, items.slice(from, i));
+    out.push({ kind: "block", node: run, md: src.of(run), steps: [], ...(step ? { stepList: true } : {}) });
+    from = i;
+    step = s;
+  }
+}
+
+function subList(node: List, children: ListItem[]): List {
+  const start = children[0]!.position?.start;
+  const end = children.at(-1)!.position?.end;
+  const list: List = { ...node, children };
+  if (start && end) list.position = { start, end };
+  return list;
+}
+
+const CHECKBOX = /^\s*\[[ xX]\]/;
+
+/** `- [ ] …`, `- [x] …` or `- **Step 2:** …`. */
+function isStepItem(item: ListItem | undefined): boolean {
+  const para = item?.children[0];
+  if (para?.type !== "paragraph") return false;
+  const first = para.children[0];
+  if (first?.type === "text" && CHECKBOX.test(first.value)) return true;
+  return first?.type === "strong" && STEP.test(textOf(first).trim());
 }
 
 interface Line {

@@ -58,7 +58,7 @@ function accepts(seg: Segment, piece: BlockPiece): boolean {
   if (BLOCK_FIELDS.has(seg.key)) return true;
   const continues = seg.field?.para !== undefined && piece.node === seg.field.para;
   if (continues) return true;
-  if (seg.key === "files") return piece.node.type === "list";
+  if (seg.key === "files") return piece.node.type === "list" && !piece.stepList;
   const empty = seg.blocks.length === 0 && textOf(seg.field?.rest ?? []).trim() === "";
   return empty && ["list", "code", "paragraph"].includes(piece.node.type);
 }

@@ -1,10 +1,10 @@
 import { collectCodeBlocks } from "./code-blocks.js";
 import { PlanError } from "./errors.js";
 import { isFieldHeading } from "./fields.js";
-import { parseFiles } from "./files.js";
+import { type FilesRead, parseFiles, pathKey } from "./files.js";
 import type { TaskSection } from "./outline.js";
 import { type Piece, splitPieces } from "./pieces.js";
-import { isDone, parseRefs, saysNoChanges, TASK_PREFIX } from "./refs.js";
+import { doneMark, isDone, parseRefs, saysNoChanges, TASK_PREFIX } from "./refs.js";
 import { type Segment, segment, segmentMarkdown, segmentText } from "./segments.js";
 import { endOffset, posOf, type Source, startOffset } from "./source.js";
 import {
@@ -27,6 +27,24 @@ const last = (byKey: Map<Segment["key"], Segment[]>, key: Segment["key"]) => byK
 function stepsOf(pieces: Piece[]): string[] {
   const out: string[] = [];
   for (const p of pieces) if (p.kind === "block" && p.steps.length > 0) out.push(...p.steps);
+  return out;
+}
+
+/** A path named twice in one task ("Modify: `a.c` (x)", "Modify: `a.c` (y)") is one file. */
+function dedupeFiles(files: PlanFile[]): PlanFile[] {
+  if (files.length < 2) return files;
+  const seen = new Map<string, PlanFile>();
+  const out: PlanFile[] = [];
+  for (const f of files) {
+    const key = pathKey(f.path);
+    const before = seen.get(key);
+    if (!before) {
+      seen.set(key, f);
+      out.push(f);
+    } else if (f.note && before.note !== f.note) {
+      before.note = before.note ? `${before.note}; ${f.note}` : f.note;
+    }
+  }
   return out;
 }
 
@@ -55,7 +73,7 @@ export function buildTask(
       file,
     );
   }
-  const pieces = splitPieces(blocks, src, isFieldHeading);
+  const pieces = splitPieces(blocks, src, isFieldHeading, isFieldHeading);
   const segments = segment(pieces, (f) =>
     warn({
       code: "UNKNOWN_FIELD",
@@ -70,8 +88,9 @@ export function buildTask(
     else byKey.set(seg.key, [seg]);
   }
 
-  const files: PlanFile[] = [];
-  for (const seg of of(byKey, "files")) files.push(...parseFiles(seg));
+  const read: FilesRead = { files: [], notes: [] };
+  for (const seg of of(byKey, "files")) parseFiles(seg, read);
+  const files = dedupeFiles(read.files);
   const impl = of(byKey, "implementation");
   const textSegments = segments.filter((s) => s.key === "implementation" || s.key === "free");
   const implementation = (impl.length > 0 ? impl : of(byKey, "free"))
@@ -97,9 +116,10 @@ export function buildTask(
   const commit = last(byKey, "commit");
   const agent = last(byKey, "agent");
   const changes = last(byKey, "changes");
+  const heading = doneMark(head.title);
   const task: PlanTask = {
     id: taskId(head.id),
-    title: head.title,
+    title: heading.title,
     batch,
     index,
     pos,
@@ -111,11 +131,12 @@ export function buildTask(
     verification: parseVerification(of(byKey, "verification")),
     dependsOn: [...new Set(dependsOn)],
     inferredDependsOn: [],
-    skip: status ? isDone(segmentText(status)) : false,
+    skip: heading.done || (status ? isDone(segmentText(status)) : false),
     allowNoChanges:
       (files.length > 0 && files.every((f) => f.kind === "read")) ||
       (changes !== undefined && saysNoChanges(segmentText(changes))),
   };
+  if (read.notes.length > 0) task.fileNotes = read.notes;
   if (commit) task.commit = segmentText(commit);
   if (agent) task.agent = segmentText(agent);
   if (files.length === 0) {

@@ -13,6 +13,8 @@ export interface PlanFile {
   kind: FileKind;
   /** The line range that was written after the path, e.g. "12-40", if any. */
   lines?: string;
+  /** What was written after the path: `(new)`, `(lines ~43, ~72)`, `— add the route`, `(only if …)`. */
+  note?: string;
 }
 
 export interface SourcePos {
@@ -42,6 +44,8 @@ export interface PlanTask {
   index: number;
   pos: SourcePos;
   files: PlanFile[];
+  /** Bullets under Files that name no file (`No new files`, `git status`, prose): shown by `plan check`. */
+  fileNotes?: string[];
   /** The whole task section as markdown: the agent's instructions. */
   body: string;
   /** Implementation text (the **Implementation:** field or free text), as markdown. */

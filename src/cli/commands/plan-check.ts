@@ -101,8 +101,10 @@ function taskLines(task: PlanTask): string[] {
   ];
   if (task.files.length > 0) lines.push("    files:");
   for (const f of task.files) {
-    lines.push(`      ${f.kind.padEnd(11)} ${f.path}${f.lines ? `  (lines ${f.lines})` : ""}`);
+    const note = f.note ? `  — ${f.note}` : "";
+    lines.push(`      ${f.kind.padEnd(11)} ${f.path}${f.lines ? `  (lines ${f.lines})` : ""}${note}`);
   }
+  for (const n of task.fileNotes ?? []) lines.push(`    files note (not a file): ${n}`);
   const deps = [
     ...task.dependsOn.map((d) => `${d} (written)`),
     ...task.inferredDependsOn.map((d) => `${d} (inferred from files)`),

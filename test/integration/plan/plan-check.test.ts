@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -124,5 +124,18 @@ describe("orchard plan check (spawned)", () => {
     const r = await execa(bin, ["plan", "check", "dup2.md"], { cwd: dir, reject: false, stdin: "ignore" });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("dup2.md:9:1: Task 1.1 is defined twice");
+  });
+});
+
+describe("orchard plan check on the corpus of real plans", () => {
+  it("never crashes: each plan is shown (exit 0) or refused with its line (exit 2)", async () => {
+    const dir = "test/fixtures/plans/real";
+    const files = readdirSync(join(REPO, dir)).filter((f) => f.endsWith(".md"));
+    expect(files.length).toBeGreaterThanOrEqual(40);
+    for (const f of files) {
+      const r = await check(`${dir}/${f}`);
+      expect({ f, code: r.code }).toEqual({ f, code: r.code === 2 ? 2 : 0 });
+      if (r.code === 2) expect(r.stderr).toMatch(new RegExp(`^${dir}/${f}:\\d+:\\d+: `));
+    }
   });
 });

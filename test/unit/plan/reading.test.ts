@@ -57,3 +57,160 @@ describe("reading fields as a person does", () => {
     expect(t.skip).toBe(true);
   });
 });
+
+const one = (...body: string[]) => parsePlan(lines("### Task 1: One", ...body)).tasks[0]!;
+const paths = (t: { files: { path: string }[] }) => t.files.map((f) => f.path);
+
+describe("reading rules of issue 22", () => {
+  it("a checkbox or **Step N** bullet ends the Files list, with or without a blank line", () => {
+    for (const gap of [[], [""]]) {
+      const t = one(
+        "**Files:**",
+        "- Modify: `skills/writing-plans/SKILL.md:40-55`",
+        "- Test: `tests/review.test.ts`",
+        ...gap,
+        "- [ ] **Step 1:** Write the failing test",
+        "- [x] **Step 2:** Run it and watch it fail",
+      );
+      expect(paths(t)).toEqual(["skills/writing-plans/SKILL.md", "tests/review.test.ts"]);
+      expect(t.fileNotes).toBeUndefined();
+      expect(t.implementation).toContain("Step 1");
+    }
+    expect(paths(one("**Files:**", "- `a.ts`", "- **Step 1:** edit it"))).toEqual(["a.ts"]);
+  });
+
+  it("annotations after a path are kept as the file's note, not read as paths", () => {
+    const t = one(
+      "**Files:**",
+      "- Modify: `src/a.ts:60-67,107-122`",
+      "- Modify: `src/b.ts` (lines ~43, ~72)",
+      "- `src/c.ts` (new)",
+      "- src/d.ts — add the route",
+      "- Create: `.worktrees/x.md` (only if .worktrees/ is not ignored)",
+      "- Modify `x3/hash.h` (near `reg_del`, :441-446), `x3/hash.c` + `x3/hash_test.c`",
+    );
+    expect(t.files).toEqual([
+      { path: "src/a.ts", kind: "modify", lines: "60-67,107-122" },
+      { path: "src/b.ts", kind: "modify", note: "lines ~43, ~72" },
+      { path: "src/c.ts", kind: "create", note: "new" },
+      { path: "src/d.ts", kind: "unspecified", note: "add the route" },
+      { path: ".worktrees/x.md", kind: "create", note: "only if .worktrees/ is not ignored" },
+      { path: "x3/hash.h", kind: "modify", note: "near `reg_del`, :441-446" },
+      { path: "x3/hash.c", kind: "modify" },
+      { path: "x3/hash_test.c", kind: "modify" },
+    ]);
+  });
+
+  it("**File(s)**: and **File:** inline, several paths in one bullet, a sibling written `+ _test.go`", () => {
+    expect(paths(one("**File(s)**: `a.ts`, `b.ts` and `c.ts`"))).toEqual(["a.ts", "b.ts", "c.ts"]);
+    expect(paths(one("**File:** `main.rs:321`"))).toEqual(["main.rs"]);
+    expect(paths(one("**Files:**", "- Create: `ctl/wallet.go` + `_test.go`"))).toEqual([
+      "ctl/wallet.go",
+      "ctl/wallet_test.go",
+    ]);
+    // The lines after **Files:** in its paragraph continue it.
+    expect(paths(one("**Files:** Modify `a/x.c` (near", "`f`), `a/y.c`."))).toEqual(["a/x.c", "a/y.c"]);
+  });
+
+  it("bullets under Files that name no file are notes of the task, never files", () => {
+    const t = one(
+      "**Files:**",
+      "- No new files - verification task",
+      "- Check: all new files exist",
+      "- `git status`",
+      "- cd ui && npm run build",
+      "- Tailwind config files as required by the setup",
+      "- Modify: `src/real.ts`",
+    );
+    expect(paths(t)).toEqual(["src/real.ts"]);
+    expect(t.fileNotes).toEqual([
+      "No new files - verification task",
+      "Check: all new files exist",
+      "git status",
+      "cd ui && npm run build",
+      "Tailwind config files as required by the setup",
+    ]);
+  });
+
+  it("✅, COMPLETE and DONE on a task or batch heading, or **Status:** ✅ Complete, mean completed", () => {
+    const plan = parsePlan(
+      lines(
+        "## Phase 1: Setup ✅ COMPLETE",
+        "### Task 1.1: Define the token",
+        "**Files:** `a`",
+        "## Phase 2: Build",
+        "### Task 2.1: Define the token ✅ COMPLETE",
+        "**Files:** `a`",
+        "### ✅ Task 2.2: Next",
+        "**Files:** `b`",
+        "### Task 2.3: Mark tasks as done",
+        "**Files:** `c`",
+        "### Task 2.4: Last [DONE]",
+        "**Files:** `d`",
+        "### Task 2.5: Status",
+        "**Status:** ✅ Complete",
+        "### Task 2.6: Bullet status",
+        "- **Status:** [x] Completed",
+        "- **Depends on:** Task 2.5",
+      ),
+    );
+    expect(plan.tasks.map((t) => [t.id, t.title, t.skip])).toEqual([
+      ["1.1", "Define the token", true],
+      ["2.1", "Define the token", true],
+      ["2.2", "Next", true],
+      ["2.3", "Mark tasks as done", false],
+      ["2.4", "Last", true],
+      ["2.5", "Status", true],
+      ["2.6", "Bullet status", true],
+    ]);
+    expect(plan.batches[0]!.title).toBe("Setup");
+    expect(plan.tasks[6]!.dependsOn).toEqual(["2.5"]);
+  });
+
+  it("em-dash headings and odd ids are accepted as written", () => {
+    const plan = parsePlan(
+      lines(
+        "### Task 4 — `src/api.ts`",
+        "x",
+        "### Task 1A: a",
+        "x",
+        "### Task 4b: b",
+        "x",
+        "### Task 17.5: c",
+        "x",
+        "### Task P1.2: d",
+        "x",
+      ),
+    );
+    expect(plan.tasks.map((t) => [t.id, t.title])).toEqual([
+      ["4", "src/api.ts"],
+      ["1A", "a"],
+      ["4b", "b"],
+      ["17.5", "c"],
+      ["P1.2", "d"],
+    ]);
+  });
+
+  it("numbered headings under a phase are its tasks; sub-headings of a task stay its text", () => {
+    const plan = parsePlan(
+      lines(
+        "## Phase 1 — Correctness",
+        "### 1A. Remove the clone",
+        "**File:** `main.rs:321`",
+        "### 1B. Fix precedence",
+        "**Depends on:** 1A (same file)",
+        "## Phase 2: Docs",
+        "## Task 2.1: Write",
+        "### 2.1.1 Outline",
+        "text",
+        "### 1. Goals",
+        "text",
+      ),
+    );
+    expect(plan.tasks.map((t) => [t.id, paths(t), t.dependsOn])).toEqual([
+      ["1A", ["main.rs"], []],
+      ["1B", [], ["1A"]],
+      ["2.1", [], []],
+    ]);
+  });
+});

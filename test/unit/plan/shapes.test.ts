@@ -126,7 +126,7 @@ describe("task fields", () => {
       { path: "plain/path.ts", kind: "unspecified" },
       { path: "nested/one.ts", kind: "create" },
       { path: "nested/two.ts", kind: "create" },
-      { path: "./dot/slash.ts", kind: "unspecified" },
+      { path: "./dot/slash.ts", kind: "unspecified", note: "what changes" },
       { path: "quoted path.txt", kind: "create" },
     ]);
   });
