@@ -4,8 +4,9 @@ import { Octokit } from "@octokit/rest";
 import Bottleneck from "bottleneck";
 import { DEFAULT_API_URL, type RepoCoordinates } from "./remote.js";
 
-const ForgeOctokit = Octokit.plugin(retry, throttling);
-export type ForgeOctokit = InstanceType<typeof ForgeOctokit>;
+const OctokitWithPlugins = Octokit.plugin(retry, throttling);
+/** The plugins add behaviour, not methods Orchard calls: the REST client's type is the surface. */
+export type ForgeOctokit = Octokit;
 
 export interface ForgeClientOptions extends RepoCoordinates {
   token: string;
@@ -48,7 +49,7 @@ export function createForgeClient(opts: ForgeClientOptions): ForgeClient {
       opts.onRateLimit?.(retryAfter, kind, `${options.method ?? ""} ${options.url ?? ""}`.trim());
       return retryCount < maxRetries;
     };
-  const octokit = new ForgeOctokit({
+  const octokit: ForgeOctokit = new OctokitWithPlugins({
     auth: opts.token,
     baseUrl: apiUrl,
     userAgent: "orchard",
