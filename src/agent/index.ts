@@ -24,9 +24,12 @@ export {
   DEFAULT_KILL_GRACE_MS,
   killAllChildren,
   liveGroupCount,
+  looksLikeSecret,
   type OutputStream,
   type RunProcessOptions,
   type RunProcessResult,
+  redactArgv,
+  redactCommandLine,
   runProcess,
 } from "./process/index.js";
 export { buildPrompt, conflictNote, type PromptInput } from "./prompt/build-prompt.js";

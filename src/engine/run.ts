@@ -41,6 +41,7 @@ import { headsRef, integrationBranch, newRunId } from "./refs.js";
 import { acquireRunLease, type RunLease } from "./run-lease.js";
 import { assertSandboxReady, runSandbox } from "./sandbox.js";
 import { landingOrder } from "./scheduler.js";
+import { assertResumable, optionsForStore } from "./stored-options.js";
 import { Wake } from "./wake.js";
 
 export interface RunResult {
@@ -121,7 +122,7 @@ export async function startRun(
     repo,
     planPath: input.planPath ?? input.plan.source ?? null,
     planJson: JSON.stringify(input.plan),
-    optionsJson: JSON.stringify(options),
+    optionsJson: optionsForStore(options),
     baseCommit,
     integrationBranch: branch,
     batches: input.plan.batches.map((b) => ({
@@ -187,7 +188,14 @@ export async function resumeRun(
     }
   }
   const plan = JSON.parse(run.planJson) as Plan;
-  const options = normalizeOptions({ ...JSON.parse(run.optionsJson), ...(input.options ?? {}) });
+  const stored = JSON.parse(run.optionsJson) as Partial<RunOptions>;
+  try {
+    assertResumable(stored, input.options ?? {});
+  } catch (err) {
+    if (!deps.store) await store.close();
+    throw err;
+  }
+  const options = normalizeOptions({ ...stored, ...(input.options ?? {}) });
   let lease: RunLease | undefined;
   try {
     lease = await acquireRunLease(store, run.id, repo, options.leaseMs);
