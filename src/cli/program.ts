@@ -1,8 +1,4 @@
 import { Command, CommanderError } from "commander";
-import { ZodError } from "zod";
-import { OrchardError } from "../errors.js";
-import { isGitError } from "../git/index.js";
-import { PlanError } from "../plan/errors.js";
 import { COMMANDS } from "./commands/index.js";
 import { type CliIo, println } from "./io.js";
 
@@ -18,8 +14,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of COMMANDS) register(program, io);
   try {
+    await registerCommands(program, argv, io);
     await program.parseAsync(argv, { from: "user" });
     return io.exitCode;
   } catch (err) {
@@ -27,11 +23,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function reportError(err: unknown, io: CliIo): number {
+/**
+ * Registers the command argv names (`orchard help <command>` too) in full, loading its module only;
+ * every other command gets a line for the help listing and nothing is loaded for it.
+ */
+async function registerCommands(program: Command, argv: string[], io: CliIo): Promise<void> {
+  const first = argv.find((a) => !a.startsWith("-"));
+  const wanted = first === "help" ? argv[argv.indexOf(first) + 1] : first;
+  const chosen = COMMANDS.find((c) => c.name === wanted);
+  if (chosen) {
+    (await chosen.load())(program, io);
+    return;
+  }
+  for (const c of COMMANDS) program.command(c.name).description(c.summary);
+  program.addHelpText("after", "\n`orchard <command> --help` shows a command's arguments and options.");
+}
+
+async function reportError(err: unknown, io: CliIo): Promise<number> {
   if (err instanceof CommanderError) {
     // help and version exit through here with code 0; usage mistakes with 1, which we make 2.
     return err.exitCode === 0 ? 0 : 2;
   }
+  // Loaded only on the way out with an error: none of them is needed to start.
+  const [{ OrchardError }, { isGitError }, { PlanError }, { ZodError }] = await Promise.all([
+    import("../errors.js"),
+    import("../git/errors.js"),
+    import("../plan/errors.js"),
+    import("zod"),
+  ]);
   if (err instanceof PlanError) {
     println(io.stderr, err.format());
     return 2;

@@ -6,7 +6,7 @@ import { loadPlan, type Plan, type PlanGraph, parsePlan, planGraph } from "../pl
 import type { AttemptRecord, EventRecord, RunRecord, RunStatus, Store, TaskRecord } from "../store/types.js";
 import { liveWorkers } from "./liveness.js";
 import type { RunOptions } from "./options.js";
-import { loadRun } from "./run.js";
+import { loadRun } from "./repo-store.js";
 
 // What the screens show (the CLI's and the API's): one function each, read from the store and git.
 

@@ -38,6 +38,7 @@ import { assertNotLive } from "./liveness.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput, warmSlots } from "./options.js";
 import { type ForgeTarget, type PublishedPull, prepareForge, publishRun } from "./publish.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
+import { loadRun, openRepoStore } from "./repo-store.js";
 import { acquireRunLease, type RunLease } from "./run-lease.js";
 import { assertSandboxReady, runSandbox } from "./sandbox.js";
 import { landingOrder } from "./scheduler.js";
@@ -76,11 +77,7 @@ export interface EngineDeps {
   poolDir?: string;
 }
 
-/** Opens the repository's embedded store (`.orchard/`, kept out of the user's `git status`). */
-export async function openRepoStore(repo: string): Promise<Store> {
-  const top = await excludeOrchardDir(repo);
-  return openStore({ kind: "sqlite", path: sqliteStorePath(top) });
-}
+export { loadRun, openRepoStore };
 
 /** Creates a run for a plan and starts executing it in this process. */
 export async function startRun(
@@ -230,16 +227,6 @@ export async function resumeRun(
     if (!deps.store) await store.close();
     throw err;
   }
-}
-
-export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
-  const run = await store.getRun(runId as RunId);
-  if (!run)
-    throw new OrchardError(
-      "RUN_NOT_FOUND",
-      `no run ${runId} in this repository; \`orchard status\` lists runs`,
-    );
-  return run;
 }
 
 interface LaunchInput {

@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { openPostgresDb } from "./postgres.js";
 import { openSqliteDb } from "./sqlite.js";
 import { kyselyStore } from "./store.js";
 import type { Store } from "./types.js";
@@ -13,12 +12,20 @@ const DEFAULT_PG_SCHEMA = "orchard";
 
 /** Opens the store and applies pending migrations; the caller closes it. */
 export async function openStore(location: StoreLocation): Promise<Store> {
+  // pg is loaded only for PostgreSQL: every CLI command that reads the embedded store would pay for it.
   const store =
     location.kind === "sqlite"
       ? kyselyStore(openSqliteDb(location.path), "sqlite")
-      : kyselyStore(await openPostgresDb(location.url, location.schema ?? DEFAULT_PG_SCHEMA), "postgres", {
-          migrationSchema: location.schema ?? DEFAULT_PG_SCHEMA,
-        });
+      : kyselyStore(
+          await (await import("./postgres.js")).openPostgresDb(
+            location.url,
+            location.schema ?? DEFAULT_PG_SCHEMA,
+          ),
+          "postgres",
+          {
+            migrationSchema: location.schema ?? DEFAULT_PG_SCHEMA,
+          },
+        );
   try {
     await store.migrate();
   } catch (error) {

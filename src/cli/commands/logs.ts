@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { loadRun } from "../../engine/index.js";
+import { loadRun } from "../../engine/repo-store.js";
 import { OrchardError } from "../../errors.js";
 import { println } from "../io.js";
 import type { RegisterCommand } from "./index.js";

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { openRepoStore, type RunResult } from "../../engine/index.js";
+import type { RunResult } from "../../engine/index.js";
+import { openRepoStore } from "../../engine/repo-store.js";
 import type { Store } from "../../store/types.js";
 import { type CliIo, println } from "../io.js";
 import { resultLines, summaryTable } from "../progress/summary.js";

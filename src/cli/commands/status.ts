@@ -1,8 +1,9 @@
-import { integrationBranchExists, liveWorkers, loadRun } from "../../engine/index.js";
+// Files of the engine rather than its index: `status` should not load the run loop (issue 21, startup).
+import { liveWorkers } from "../../engine/liveness.js";
+import { loadRun } from "../../engine/repo-store.js";
 import type { RunId, RunRecord, Store } from "../../store/types.js";
 import { duration, short, usd } from "../format.js";
 import { println } from "../io.js";
-import { summaryTable } from "../progress/summary.js";
 import type { RegisterCommand } from "./index.js";
 import { repoOption, withStore } from "./shared.js";
 
@@ -36,7 +37,10 @@ export async function runView(store: Store, runId: string) {
   return {
     ...rest,
     live: await isLive(store, run),
-    integrationBranchExists: await integrationBranchExists(run.repo, run.integrationBranch),
+    integrationBranchExists: await (await import("../../engine/clean.js")).integrationBranchExists(
+      run.repo,
+      run.integrationBranch,
+    ),
     options: JSON.parse(optionsJson) as Record<string, unknown>,
     counts,
     costUsd,
@@ -115,6 +119,7 @@ export const registerStatus: RegisterCommand = (program, io) => {
           );
         }
         const attempts = view.tasks.flatMap((t) => t.attempts);
+        const { summaryTable } = await import("../progress/summary.js");
         println(io.stdout, summaryTable(view.tasks, attempts, io.stdout.isTTY === true, io.stdout.columns));
         for (const t of view.tasks) {
           const last = t.attempts.at(-1);
