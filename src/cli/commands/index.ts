@@ -4,7 +4,8 @@ import type { CliIo } from "../io.js";
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /**
- * Every command: its name, the line `orchard --help` shows, and how to load the module that registers it.
+ * Every command: its name, its line in `orchard --help` (the command's own description, shown by
+ * `orchard <command> --help`, may say more), and how to load the module that registers it.
  * A command's module (and what it imports: the store, git, the plan parser) is loaded only when that
  * command runs, so `orchard --version` and `--help` start as fast as Node does (issue 21).
  * Add a line here when a command is added; one module may register several commands.
@@ -38,7 +39,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   ),
   entry(
     "clean",
-    "remove Orchard's worktrees and orchard/* branches (nothing else); run history stays",
+    "remove Orchard's worktrees and the orchard/* branches nobody needs; integration branches holding landed work stay unless named",
     async () => (await import("./clean.js")).registerClean,
   ),
   entry(
