@@ -371,9 +371,11 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
         try {
           pulls = await publishRun(ctx, input.forge, final);
         } catch (error) {
-          const message = `landing on GitHub failed: ${error instanceof Error ? error.message : String(error)}`;
+          // Interrupted, not failed: the work is landed locally and `orchard resume` publishes again,
+          // finding the pull requests already opened (publish.ts never opens one twice).
+          const message = `landing on GitHub failed: ${error instanceof Error ? error.message : String(error)}; \`orchard resume ${runId}\` tries again`;
           bus.emit({ type: "engine:error", runId, where: "forge", message });
-          outcome = { status: "failed", reason: message };
+          outcome = { status: "interrupted", reason: message };
         }
       }
       const finishedAt = Date.now();

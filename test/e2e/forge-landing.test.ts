@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EventBus, resumeRun } from "../../src/engine/index.js";
 import { pushBranch } from "../../src/forge/index.js";
 import { Git } from "../../src/git/index.js";
 import { GitHubStandIn } from "../fixtures/github/stand-in.js";
@@ -193,6 +194,38 @@ describe("landing on GitHub (--land pr | run-pr) against the stand-in", () => {
     expect(await github.git(["rev-parse", `orchard/${result.runId}/integration`])).toBe(
       result.integrationHead,
     );
+  });
+
+  it("a failure while publishing leaves the run resumable; resume reuses the pull requests already opened", async () => {
+    // GitHub refuses the first labelling: the run stops after opening #1.
+    github.inject({
+      operationId: "issues/add-labels",
+      status: 422,
+      body: {
+        message: "Validation Failed",
+        errors: [{ code: "invalid", field: "labels" }],
+        documentation_url: "x",
+      },
+    });
+    const first = await runPlan(repo.dir, THREE_TASKS, {
+      land: "pr",
+      mergeMethod: "squash",
+      githubApiUrl: github.apiUrl,
+    });
+    expect(first.result.status).toBe("interrupted");
+    expect(first.result.reason).toMatch(/landing on GitHub failed.*orchard resume/);
+    expect(github.pullRequests()).toHaveLength(1);
+
+    const handle = await resumeRun({ repo: repo.dir, runId: first.result.runId }, { bus: new EventBus() });
+    const resumed = await handle.done;
+    expect(resumed.status).toBe("succeeded");
+    expect(resumed.pulls?.map((p) => [p.number, p.state])).toEqual([
+      [1, "merged"],
+      [2, "merged"],
+      [3, "merged"],
+    ]);
+    expect(github.pullRequests()).toHaveLength(3);
+    expect(github.pull(1)?.labels).toEqual(["orchard"]);
   });
 
   it("refuses to start without a token, saying what to set", async () => {
