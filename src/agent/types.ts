@@ -73,6 +73,11 @@ export interface ProcessResult {
    * left running, being terminated now): it may still write to the work tree.
    */
   groupLeft?: boolean;
+  /**
+   * Descendants that had left the child's process group (`setsid`), found by their inherited
+   * ORCHARD_TRACE when it ended and killed then: "pid command" each.
+   */
+  escaped?: string[];
 }
 
 export interface AgentRunResult {

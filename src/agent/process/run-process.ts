@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import { groupAlive, startChild } from "../../spawner/index.js";
+import { groupAlive, killEscaped, startChild, TRACE_VAR } from "../../spawner/index.js";
 import { type LogSink, openLog } from "./log.js";
 import { DEFAULT_KILL_GRACE_MS, type RunProcessOptions, type RunProcessResult } from "./options.js";
 import { pipeOutput } from "./output.js";
@@ -64,7 +65,9 @@ function supervise(
 
   let child: ChildProcess;
   // PWD follows cwd: some CLIs (OpenCode) take their project directory from $PWD, not from getcwd().
-  const env = { ...process.env, PWD: opts.cwd, ...opts.env };
+  // The trace finds descendants that leave the group (setsid) when the child ends (spawner/escaped.ts).
+  const trace = randomUUID();
+  const env = { ...process.env, PWD: opts.cwd, ...opts.env, [TRACE_VAR]: trace };
   try {
     child = startChild(file, args, {
       cwd: opts.cwd,
@@ -141,13 +144,17 @@ function supervise(
     opts.signal?.removeEventListener("abort", onAbort);
     group?.settled();
     output.flush();
-    const groupLeft = child.pid !== undefined && groupAlive(child.pid);
-    const result = done({ ...outcome, groupLeft });
-    const closing = log.close(describe(result));
-    if (opts.logClosed) {
-      opts.logClosed(closing);
-      resolve(result);
-    } else void closing.then(() => resolve(result));
+    const pid = child.pid as number;
+    const groupLeft = groupAlive(pid);
+    void killEscaped(trace, pid, opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS).then((found) => {
+      const escaped = found.map((p) => `${p.pid} ${p.command}`);
+      const result = done({ ...outcome, groupLeft, ...(escaped.length > 0 ? { escaped } : {}) });
+      const closing = log.close(describe(result));
+      if (opts.logClosed) {
+        opts.logClosed(closing);
+        resolve(result);
+      } else void closing.then(() => resolve(result));
+    });
   });
 }
 
@@ -161,7 +168,10 @@ function describe(r: RunProcessResult): string {
         : r.signal
           ? `killed by ${r.signal}`
           : `exit code ${r.exitCode}`;
-  return `${how} after ${r.durationMs} ms`;
+  const escaped = r.escaped?.length
+    ? `; killed ${r.escaped.length} process(es) that had left its process group: ${r.escaped.join(", ")}`
+    : "";
+  return `${how} after ${r.durationMs} ms${escaped}`;
 }
 
 /** Synchronous: one stat on the way to every agent's start. */

@@ -129,6 +129,34 @@ describe("runProcess", () => {
     expect(await waitFor(() => !isAlive(stubborn), 10_000)).toBe(true);
   });
 
+  it("kills and reports a grandchild that escaped its group with setsid (issue 20)", async () => {
+    const cwd = await tempDir();
+    const pidFile = join(cwd, "escaped.pid");
+    const logPath = join(cwd, "escaped.log");
+    // A real `setsid sleep`: a session and group of its own, so killing the agent's group misses it.
+    // The agent ends once the grandchild has left (its pid file is written after setsid).
+    const grandchild = `echo $$ > ${pidFile}; exec sleep 1000`;
+    const r = await runProcess({
+      argv: [
+        "sh",
+        "-c",
+        `setsid sh -c '${grandchild}' >/dev/null 2>&1 & while [ ! -s ${pidFile} ]; do sleep 0.05; done`,
+      ],
+      cwd,
+      logPath,
+      killGraceMs: 500,
+    });
+    expect(r.exitCode).toBe(0);
+    const escaped = Number(await readFile(pidFile, "utf8"));
+    expect(escaped).toBeGreaterThan(0);
+    expect(r.escaped).toHaveLength(1);
+    expect(r.escaped?.[0]).toMatch(new RegExp(`^${escaped} .*sleep 1000$`));
+    expect(await waitFor(() => !isAlive(escaped))).toBe(true);
+    expect(await readFile(logPath, "utf8")).toMatch(
+      /1 process\(es\) that had left its process group: \d+ .*sleep 1000\n$/,
+    );
+  });
+
   it("kills the group when the caller aborts", async () => {
     const cwd = await tempDir();
     const ac = new AbortController();
