@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { judge } from "./judge.js";
+import { classifyFatal } from "./presets/readers/auth-error.js";
 import { type OutputStream, runProcess } from "./process/index.js";
 import type { Confine } from "./sandbox/index.js";
 import type { AgentContext, AgentPreset, AgentRunResult } from "./types.js";
@@ -47,6 +48,8 @@ export async function runAgent(
   const inv = preset.invocation(ctx);
   const reader = preset.createOutputReader();
   let lastStderrLine = "";
+  /** The CLI's own words (stderr, non-JSON stdout), kept for recognising errors retrying cannot fix. */
+  const cliLines: string[] = [];
   const command = { argv: inv.argv, env: { ...ctx.env, ...inv.env } };
   const { argv, env } = opts.confine ? opts.confine(command) : command;
   const proc = await runProcess({
@@ -64,6 +67,10 @@ export async function runAgent(
     ...(opts.logClosed ? { logClosed: opts.logClosed } : {}),
     onLine: (line, stream) => {
       if (stream === "stderr" && line.trim() !== "") lastStderrLine = line;
+      if (preset.binary && line.trim() !== "" && (stream === "stderr" || !line.trimStart().startsWith("{"))) {
+        cliLines.push(line);
+        if (cliLines.length > 40) cliLines.shift();
+      }
       try {
         reader.onLine(line, stream);
       } catch {
@@ -78,5 +85,10 @@ export async function runAgent(
     idleTimeoutMs: opts.idleTimeoutMs,
     lastStderrLine,
   });
+  // Only the agent CLIs' words are read this way: a plain command's output is the task's business.
+  if (!verdict.ok && !report.rateLimited && !proc.aborted && preset.binary) {
+    const kind = classifyFatal(report.error) ?? classifyFatal(cliLines.join("\n"));
+    if (kind) report.notRetryable = kind;
+  }
   return { process: proc, report, ...verdict, logPath: opts.logPath };
 }

@@ -37,6 +37,11 @@ export interface AgentReport {
   /** The CLI hit a rate limit or an overloaded model: retry later instead of failing. */
   rateLimited?: boolean;
   retryAfterMs?: number;
+  /**
+   * An error retrying cannot fix (a wrong API key, not logged in, an unknown model): the engine fails
+   * the attempt without retrying and starts no more attempts until the operator fixes it and resumes.
+   */
+  notRetryable?: "authentication" | "configuration";
 }
 
 export interface OutputReader {

@@ -198,6 +198,20 @@ export async function runAttempt(
           freeRetry: true,
         }));
       }
+      if (result.report.notRetryable) {
+        // A wrong key or a missing login fails every attempt the same way: this one is recorded, the
+        // task is handed back (it is not the task's failure), and the run starts nothing more until the
+        // operator fixes it and resumes.
+        const why = `${result.report.notRetryable} error, retrying cannot fix it: ${result.reason ?? "the agent failed"}`;
+        if (!ctx.stopClaiming.value) {
+          ctx.stopClaiming = {
+            value: true,
+            reason: `the ${preset.name} agent failed with an ${why}; fix it, then \`orchard resume ${runId}\``,
+          };
+        }
+        ctx.kick();
+        return void (await fail(why, { usage, exitCode: result.process.exitCode, freeRetry: true }));
+      }
       if (result.report.rateLimited) {
         const wait = result.report.retryAfterMs ?? ctx.options.rateLimitBackoffS * 1000;
         // Counted from the attempts themselves: interruptions also hand attempts back (requeue.ts).

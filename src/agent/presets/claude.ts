@@ -60,7 +60,9 @@ export function claudePreset(options: ClaudeOptions = {}): AgentPreset {
       if (options.resumeSessionId) argv.push("--resume", options.resumeSessionId);
       argv.push(...(ctx.extraArgs ?? []));
       const env: Record<string, string> = { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" };
-      if (options.maxRetries !== undefined) env.CLAUDE_CODE_MAX_RETRIES = String(options.maxRetries);
+      // Claude Code retries an API error 10 times by default (minutes, on errors retrying cannot fix);
+      // Orchard retries attempts itself.
+      env.CLAUDE_CODE_MAX_RETRIES = String(options.maxRetries ?? 3);
       if (options.sandboxed && mode === "bypassPermissions") env.IS_SANDBOX = "1";
       return { argv, env, stdin: "prompt" };
     },

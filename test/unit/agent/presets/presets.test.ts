@@ -46,7 +46,7 @@ describe("agent CLI presets", () => {
       "acceptEdits",
     ]);
     expect(inv.stdin).toBe("prompt");
-    expect(inv.env).toEqual({ CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" });
+    expect(inv.env).toEqual({ CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", CLAUDE_CODE_MAX_RETRIES: "3" });
   });
 
   it("claude: allowed tools, model, budget, resume and retries; the context's model and budget win", () => {
