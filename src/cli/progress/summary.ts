@@ -43,13 +43,21 @@ export function resultLines(result: RunResult): string[] {
   ];
   lines.push(`integration branch: ${result.integrationBranch} at ${short(result.integrationHead)}`);
   if (result.into) lines.push(`--into: ${result.into.message}`);
+  for (const pull of result.pulls ?? []) {
+    const what = pull.taskId ? `task ${pull.taskId}` : "run";
+    const state = pull.state === "blocked" ? `not merged: ${pull.reason ?? ""}` : pull.state;
+    lines.push(`pull request #${pull.number} (${what}): ${state} ${pull.url}`);
+  }
   if (result.status === "interrupted") lines.push(`resume with: orchard resume ${result.runId}`);
   return lines;
 }
 
-/** 0 every task landed; 1 something failed or the run did not finish; 130 stopped by Ctrl-C. */
+/**
+ * 0 every task landed (with `--merge`, every pull request merged); 1 something failed or the run did not
+ * finish; 130 stopped by Ctrl-C.
+ */
 export function exitCodeFor(result: RunResult, interruptedByUser: boolean): number {
-  if (result.status === "succeeded") return 0;
+  if (result.status === "succeeded") return result.pulls?.some((p) => p.state === "blocked") ? 1 : 0;
   if (result.status === "interrupted" && interruptedByUser) return 130;
   return 1;
 }
