@@ -80,7 +80,8 @@ export interface ProcessResult {
   groupLeft?: boolean;
   /**
    * Descendants that had left the child's process group (`setsid`), found by their inherited
-   * ORCHARD_TRACE when it ended and killed then: "pid command" each.
+   * ORCHARD_TRACE when it ended and killed then: "pid command" each. Also in the log's last line.
+   * Known once the log is closed: a caller that hands the closing over (`logClosed`) reads the log.
    */
   escaped?: string[];
 }

@@ -25,8 +25,9 @@ export interface RunProcessOptions {
   onSpawn?: () => void;
   /**
    * When given, the result does not wait for the log to be written out and closed (two trips to the
-   * thread pool, which a busy run keeps milliseconds long): the closing is handed over instead, and a
-   * caller that reads the log, or exits, waits for it.
+   * thread pool, which a busy run keeps milliseconds long) nor for the search for descendants that
+   * left the group: the closing is handed over instead, and a caller that reads the log, or exits,
+   * waits for it.
    */
   logClosed?: (closing: Promise<void>) => void;
   signal?: AbortSignal;
