@@ -45,12 +45,14 @@ async function reportError(err: unknown, io: CliIo): Promise<number> {
     return err.exitCode === 0 ? 0 : 2;
   }
   // Loaded only on the way out with an error: none of them is needed to start.
-  const [{ OrchardError }, { isGitError }, { PlanError }, { ZodError }] = await Promise.all([
-    import("../errors.js"),
-    import("../git/errors.js"),
-    import("../plan/errors.js"),
-    import("zod"),
-  ]);
+  const [{ OrchardError }, { isGitError }, { PlanError }, { ZodError }, { describeIssue }] =
+    await Promise.all([
+      import("../errors.js"),
+      import("../git/errors.js"),
+      import("../plan/errors.js"),
+      import("zod"),
+      import("./config.js"),
+    ]);
   if (err instanceof PlanError) {
     println(io.stderr, err.format());
     return 2;
@@ -60,7 +62,7 @@ async function reportError(err: unknown, io: CliIo): Promise<number> {
     return 2;
   }
   if (err instanceof ZodError) {
-    const issues = err.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ");
+    const issues = err.issues.map((i) => `${i.path.join(".") || "options"} ${describeIssue(i)}`).join("; ");
     println(io.stderr, `orchard: invalid options: ${issues}`);
     return 2;
   }

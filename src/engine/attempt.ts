@@ -237,7 +237,8 @@ export async function runAttempt(
       }));
     }
 
-    const commands = task.verification.commands;
+    // The plan's commands for this task, then the run's for every task (orchard.config.json's "verify").
+    const commands = [...task.verification.commands, ...ctx.options.verify];
     if (commands.length > 0) {
       bus.emit({ type: "task:verifying", runId, taskId, attempt: claim.attempt, commands: commands.length });
       const verdict = await inSlot(commands, "verify.log");

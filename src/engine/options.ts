@@ -30,6 +30,8 @@ export const RunOptionsSchema = z.object({
    * ignored files it makes stay warm in the slot for the next task. A failure fails the attempt.
    */
   setup: z.string().trim().min(1).optional(),
+  /** Shell lines run in the slot after every task's own verification commands; a failure fails the attempt. */
+  verify: z.array(z.string().trim().min(1)).default([]),
   onConflict: z.enum(["retry", "fail"]).default("retry"),
   maxConflictRetries: z.number().int().min(0).max(10).default(2),
   /** Tasks of one batch that declare the same file do not run at the same time. */

@@ -16,6 +16,7 @@ export function optionsForStore(options: RunOptions): string {
     ...(options.agentCommand !== undefined && { agentCommand: redactCommandLine(options.agentCommand) }),
     ...(options.setup !== undefined && { setup: redactCommandLine(options.setup) }),
     agentArgs: redactArgv([...options.agentArgs]),
+    verify: options.verify.map(redactCommandLine),
   });
 }
 

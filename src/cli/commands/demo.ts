@@ -18,7 +18,7 @@ export const registerDemo: RegisterCommand = (program, io) => {
     .command("demo")
     .description("run a bundled example plan with the offline scripted agent in a scratch repository")
     .option("--dir <dir>", "where to create the scratch repository (default: a new temp dir)")
-    .option("--workers <n>", "parallel workers", intArg("--workers"), 3)
+    .option("--workers <n>", "parallel workers", intArg("--workers", 1, 256), 3)
     .action(async (flags: { dir?: string; workers: number }) => {
       const repo = flags.dir ? resolve(io.cwd, flags.dir) : await mkdtemp(join(tmpdir(), "orchard-demo-"));
       await mkdir(repo, { recursive: true });

@@ -2,9 +2,18 @@ import { constants as osConstants } from "node:os";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { checkInstallations, listPresets } from "../../agent/index.js";
-import { type RunHandle, type RunOptionsInput, resumeRun, startRun } from "../../engine/index.js";
-import { OrchardError } from "../../errors.js";
+import {
+  normalizeOptions,
+  type RunHandle,
+  type RunOptionsInput,
+  resumeRun,
+  startRun,
+} from "../../engine/index.js";
+import { optionsForStore } from "../../engine/stored-options.js";
+import { OrchardError, usageError } from "../../errors.js";
+import { ensureRepo } from "../../git/index.js";
 import { loadPlan } from "../../plan/index.js";
+import { CONFIG_FILE, readProjectConfig } from "../config.js";
 import { type CliIo, println } from "../io.js";
 import { choiceArg, collect, intArg, numberArg } from "../options.js";
 import { plainProgress } from "../progress/plain.js";
@@ -13,7 +22,7 @@ import { ttyProgress } from "../progress/tty.js";
 import { printTable } from "./agents.js";
 import type { RegisterCommand } from "./index.js";
 import { planChangedNote, submoduleNote, uncommittedNote } from "./run-notes.js";
-import { printRunSummary, repoOption } from "./shared.js";
+import { printRunSummary, repoDir, repoOption } from "./shared.js";
 
 interface RunFlags {
   repo?: string;
@@ -59,11 +68,11 @@ function addRunOptions(cmd: Command): Command {
     )
     .option("--agent-arg <arg>", "extra argument for the agent CLI (repeatable)", collect)
     .option("--model <name>", "model for agent CLIs that take one")
-    .option("--workers <n>", "parallel workers", intArg("--workers"))
+    .option("--workers <n>", "parallel workers", intArg("--workers", 1, 256))
     .option(
       "--slots <n>",
       "pooled worktrees (default 2 × workers; workers + min(workers, 4) are made ready at the start, the rest only when all are taken and worktrees are quick to make)",
-      intArg("--slots"),
+      intArg("--slots", 0, 512),
     )
     .option(
       "--mode <mode>",
@@ -79,7 +88,7 @@ function addRunOptions(cmd: Command): Command {
       "--setup <command>",
       'shell command run in each worktree before its agent, e.g. "npm install" (ignored files it makes stay for the next task)',
     )
-    .option("--max-attempts <n>", "attempts per task", intArg("--max-attempts"))
+    .option("--max-attempts <n>", "attempts per task", intArg("--max-attempts", 1, 20))
     .option("--timeout <s>", "wall-clock limit per agent run, seconds", numberArg("--timeout"))
     .option("--idle-timeout <s>", "kill an agent silent this long, seconds", numberArg("--idle-timeout"))
     .option(
@@ -159,18 +168,31 @@ export const registerRun: RegisterCommand = (program, io) => {
       program
         .command("run")
         .description("run a plan's tasks with agents and land the results")
-        .argument("<plan>", "plan file"),
+        .argument("[plan]", "plan file"),
     ),
   )
     .option("--base <ref>", "commit the run starts from (default HEAD)")
     .option("--into <branch>", "fast-forward this branch to the result at the end, if it has not moved")
-    .option("--start-batch <n>", "first batch to run", intArg("--start-batch"))
-    .option("--end-batch <n>", "last batch to run", intArg("--end-batch"))
+    .option("--start-batch <n>", "first batch to run", intArg("--start-batch", 1))
+    .option("--end-batch <n>", "last batch to run", intArg("--end-batch", 1))
     .option("--parallel", "flat plans: run tasks at the same time except where their files overlap")
     .option("--no-file-guard", "let tasks of one batch that name the same file run at the same time")
-    .action(async (planPath: string, flags: RunFlags) => {
+    .option("--print-config", `print the options the run would use (${CONFIG_FILE}, then flags) and exit`)
+    .action(async (planPath: string | undefined, flags: RunFlags & { printConfig?: boolean }) => {
+      const repo = repoDir(io, flags.repo);
+      const config = await readProjectConfig(await ensureRepo(repo));
+      const options: RunOptionsInput = { ...config?.options, ...toOptions(flags) };
+      if (flags.printConfig) {
+        // As the store would keep them: secret-looking values in command lines masked.
+        const shown = {
+          configFile: config?.path ?? null,
+          options: JSON.parse(optionsForStore(normalizeOptions(options))) as unknown,
+        };
+        println(io.stdout, JSON.stringify(shown, null, 2));
+        return;
+      }
+      if (!planPath) throw usageError("missing the plan: orchard run <plan> (orchard run --help)");
       const plan = await loadPlan(resolve(io.cwd, planPath));
-      const repo = resolve(io.cwd, flags.repo ?? ".");
       const notes = await Promise.all([
         flags.base ? null : uncommittedNote(repo),
         submoduleNote(repo, flags.base ?? "HEAD"),
@@ -180,7 +202,7 @@ export const registerRun: RegisterCommand = (program, io) => {
         repo,
         plan,
         planPath: resolve(io.cwd, planPath),
-        options: toOptions(flags),
+        options,
         ...(flags.base ? { base: flags.base } : {}),
       }).catch((err: unknown) => explainMissingAgent(err, io));
       io.exitCode = await follow(
@@ -197,10 +219,12 @@ export const registerRun: RegisterCommand = (program, io) => {
       program.command("resume").description("continue an interrupted run").argument("<run>", "run id"),
     ),
   ).action(async (runId: string, flags: RunFlags) => {
-    const repo = resolve(io.cwd, flags.repo ?? ".");
+    const repo = repoDir(io, flags.repo);
     const note = await planChangedNote(repo, runId);
     if (note) println(io.stderr, note);
-    const handle = await resumeRun({ repo, runId, options: toOptions(flags) });
+    const handle = await resumeRun({ repo, runId, options: toOptions(flags) }).catch((err: unknown) =>
+      explainMissingAgent(err, io),
+    );
     io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map());
   });
 };
