@@ -48,7 +48,11 @@ export class LineParser {
    * example: Files bullets, then `**Verification:**` on the next line); read lazily, the verification
    * commands became more files and never ran (issue 22).
    */
-  constructor(private readonly fieldsEndBlocks = false) {
+  constructor(
+    private readonly fieldsEndBlocks = false,
+    /** Lines (0-based) read as blank: stray fences (cuts.ts `strayFences`). */
+    private readonly blankLines?: Set<number>,
+  ) {
     const parser = new Parser();
     trackInlinePositions(parser);
     this.p = parser as unknown as Internals;
@@ -88,7 +92,7 @@ export class LineParser {
         const problem = checkLine(text, at, lineEnd, p.tip?.type === "code_block");
         if (problem) throw new PlanError(problem.code, problem.message, { line: line + 1, column: 1 });
         if (this.fieldsEndBlocks && isFieldLine(text, at)) closeLazyParagraph(p);
-        p.incorporateLine(text.slice(at, lineEnd));
+        p.incorporateLine(this.blankLines?.has(line) ? "" : text.slice(at, lineEnd));
       } else p.incorporateLine("");
     }
     while (p.tip) p.finalize(p.tip, len);

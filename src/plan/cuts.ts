@@ -78,3 +78,40 @@ export function endsOpen(doc: Node, text: string, starts: number[], from: number
 
 /** True when the text may hold a link reference definition, which a piece would not see. */
 export const hasDefinitions = (text: string): boolean => /^ {0,3}\[(?:[^\\\]\r\n]|\\.){1,999}\]:/m.test(text);
+
+const FENCE_OR_TASK = /^(?: {0,3}(`{3,}|~{3,})([^\r\n]*)|#{1,6}[ \t]+task[ \t])/gim;
+
+/**
+ * Lines that open a code block only because a code fence nested in a heredoc closed the block before
+ * them early (issue 22): a fence with no info string whose block holds a `### Task` heading and then a
+ * line such as "```bash" — in CommonMark that line is code, but a person sees a new block start there,
+ * so the bare fence was the stray close of the one before, and the heading is a heading. 0-based.
+ */
+export function strayFences(text: string, starts: number[]): Set<number> {
+  const stray = new Set<number>();
+  let open: { line: number; char: string; len: number; bare: boolean; task: boolean } | undefined;
+  let line = 0;
+  FENCE_OR_TASK.lastIndex = 0;
+  for (let m = FENCE_OR_TASK.exec(text); m; m = FENCE_OR_TASK.exec(text)) {
+    const at = m.index;
+    while (line + 1 < starts.length && starts[line + 1]! <= at) line++;
+    if (starts[line] !== at) continue;
+    if (m[1] === undefined) {
+      if (open) open.task = true;
+      continue;
+    }
+    const char = m[1][0]!;
+    const info = m[2]!.trim();
+    if (open) {
+      if (char !== open.char) continue;
+      if (info === "" && m[1].length >= open.len) {
+        open = undefined;
+        continue;
+      }
+      if (info === "" || !open.bare || !open.task) continue;
+      stray.add(open.line);
+    } else if (char === "`" && info.includes("`")) continue;
+    open = { line, char, len: m[1].length, bare: info === "", task: false };
+  }
+  return stray;
+}

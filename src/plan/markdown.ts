@@ -1,6 +1,6 @@
 import type { RootContent } from "mdast";
 import { LineParser } from "./commonmark.js";
-import { endsOpen, hasDefinitions, splitCandidates } from "./cuts.js";
+import { endsOpen, hasDefinitions, splitCandidates, strayFences } from "./cuts.js";
 import { lineStarts } from "./lines.js";
 import { type Ctx, toMdast } from "./to-mdast.js";
 
@@ -41,9 +41,10 @@ export function* blockPieces(
   pieceSize = PIECE_SIZE,
   inlinePositions: Ctx["inlinePositions"] = "top-paragraphs",
   fieldsEndBlocks = true,
+  stray: Set<number> | undefined = fieldsEndBlocks ? strayFences(text, starts) : undefined,
 ): Generator<RootContent[]> {
   const cuts = hasDefinitions(text) ? [0, starts.length] : splitCandidates(text, starts, pieceSize);
-  const parser = new LineParser(fieldsEndBlocks);
+  const parser = new LineParser(fieldsEndBlocks, stray);
   let i = 0;
   while (i < cuts.length - 1) {
     const from = cuts[i]!;

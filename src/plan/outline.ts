@@ -25,6 +25,8 @@ export interface TaskSection {
 export interface OutlineSink {
   batch(section: BatchSection): void;
   task(section: TaskSection): void;
+  /** A heading that is neither a batch nor a task. */
+  heading?(node: Heading): void;
 }
 
 /** What is known once every block has been seen. */
@@ -109,6 +111,7 @@ export function walkOutline(pieces: Iterable<RootContent[]>, sink: OutlineSink):
         continue;
       }
       if (node.type === "heading") {
+        sink.heading?.(node);
         if (lastBatch && node.depth <= lastBatch.node.depth) lastBatch = undefined;
         if (task && node.depth <= task.head.node.depth) endTask();
         if (batch && node.depth <= batch.head.node.depth) endBatch();

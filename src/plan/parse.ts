@@ -1,15 +1,20 @@
 import { type BuiltBatch, buildBatch } from "./batch.js";
+import { strayFences } from "./cuts.js";
 import { PlanError } from "./errors.js";
 import { inferFileDependencies } from "./infer.js";
 import { blockPieces } from "./markdown.js";
 import { walkOutline } from "./outline.js";
 import { readPreamble } from "./preamble.js";
 import { doneMark } from "./refs.js";
-import { Source } from "./source.js";
+import { posOf, Source } from "./source.js";
 import { type BuiltTask, buildTask } from "./task.js";
+import { textOf } from "./text.js";
 import type { Plan, PlanWarning } from "./types.js";
 import { batchId } from "./types.js";
 import { validate } from "./validate.js";
+
+/** "Tasks 3.4-3.15: Remaining migrations", "Tasks 5–9". */
+const TASK_RANGE = /^[^\p{L}\p{N}]*tasks\s+[A-Za-z]{0,3}\d[\w.]*\s*(?:[-–—]|to|through)\s*[A-Za-z]{0,3}\d/iu;
 
 export interface ParseOptions {
   /** The file name used in errors and kept as `plan.source`. */
@@ -40,11 +45,29 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
   // Batches whose heading says they are done ("## Phase 1 ✅ COMPLETE"): their tasks are skipped.
   const doneBatches = new Set<number>();
 
+  const stray = strayFences(src.text, src.lineStarts);
+  for (const line of stray) {
+    warn({
+      code: "STRAY_FENCE",
+      message: `the code fence on line ${line + 1} would open a block that hides the task heading after it (a fence nested in a heredoc closed the block before it early); it is read as the end of that block: indent the nested fence or use ~~~ for the outer block`,
+      pos: { line: line + 1, column: 1 },
+    });
+  }
   const end = withFile(file, () =>
-    walkOutline(blockPieces(src.text, src.lineStarts), {
+    walkOutline(blockPieces(src.text, src.lineStarts, undefined, undefined, true, stray), {
       batch: (section) => {
         if (doneMark(section.head.title).done) doneBatches.add(built.length);
         built.push(buildBatch(section, built.length, built.at(-1)?.batch.id, src, warn));
+      },
+      heading: (node) => {
+        const text = textOf(node).trim();
+        if (TASK_RANGE.test(text)) {
+          warn({
+            code: "TASK_RANGE_HEADING",
+            message: `"${text.slice(0, 80)}" names a range of tasks that are not written out; read as a note: give each task its own "### Task N" heading to run it`,
+            pos: posOf(node),
+          });
+        }
       },
       task: (section) => {
         if (section.batch === undefined) {
@@ -62,6 +85,7 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
       },
     }),
   );
+  dropRepeatedBatches(built, warn);
   if (!end.firstTask) {
     throw new PlanError(
       "PLAN_NO_TASKS",
@@ -120,6 +144,31 @@ export function parsePlan(text: string, opts: ParseOptions = {}): Plan {
   if (!batched) inferFileDependencies(order);
   warnings.sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0));
   return plan;
+}
+
+/**
+ * A batch heading named again later with no tasks under it (a recap, a summary, "Batch execution
+ * instructions") is a note to a reader, not a second batch: it is dropped with a warning. Named again
+ * with tasks under it, it is still a duplicate (validate.ts).
+ */
+function dropRepeatedBatches(built: BuiltBatch[], warn: (w: PlanWarning) => void): void {
+  const seen = new Map<string, BuiltBatch>();
+  let kept = 0;
+  for (const b of built) {
+    const first = seen.get(b.batch.id);
+    if (first && b.batch.tasks.length === 0) {
+      warn({
+        code: "BATCH_REPEATED",
+        message: `Batch ${b.batch.id} is named again at line ${b.batch.pos.line} (first at line ${first.batch.pos.line}) with no tasks under it; read as a note`,
+        pos: b.batch.pos,
+      });
+      continue;
+    }
+    if (!first) seen.set(b.batch.id, b);
+    b.batch.index = kept;
+    built[kept++] = b;
+  }
+  built.length = kept;
 }
 
 /** Errors from the markdown reader (limits.ts) know their line but not the file name. */

@@ -214,3 +214,85 @@ describe("reading rules of issue 22", () => {
     ]);
   });
 });
+
+describe("headings a person sees", () => {
+  it("a code fence nested in a heredoc that closes the outer block early does not hide the next task", () => {
+    const plan = parsePlan(
+      lines(
+        "### Task 1: Write the skill",
+        "**Files:**",
+        "- Create: `skills/x/SKILL.md`",
+        "",
+        "```bash",
+        "cat > skills/x/SKILL.md <<'EOF'",
+        "# Example",
+        "```python",
+        "print(1)",
+        "```",
+        "EOF",
+        "```",
+        "",
+        "### Task 2: Test the skill",
+        "**Files:**",
+        "- Create: `tests/x.test.ts`",
+        "",
+        "```bash",
+        "npx vitest run tests/x.test.ts",
+        "```",
+        "",
+        "### Task 3: Document it",
+        "**Files:** `README.md`",
+      ),
+    );
+    expect(plan.tasks.map((t) => [t.id, paths(t)])).toEqual([
+      ["1", ["skills/x/SKILL.md"]],
+      ["2", ["tests/x.test.ts"]],
+      ["3", ["README.md"]],
+    ]);
+    expect(task(plan, "2").codeBlocks.map((c) => c.value)).toEqual(["npx vitest run tests/x.test.ts"]);
+    expect(plan.warnings.filter((w) => w.code === "STRAY_FENCE").map((w) => w.pos?.line)).toEqual([12]);
+  });
+
+  it("a balanced fence that shows a task heading as an example keeps it as code", () => {
+    const plan = parsePlan(lines("### Task 1: a", "**Files:** `a`", "", "~~~", "### Task 7: example", "~~~"));
+    expect(plan.tasks.map((t) => t.id)).toEqual(["1"]);
+  });
+});
+
+describe("notes a person skips, with a warning", () => {
+  it("a batch heading repeated later with no tasks under it is a note, not a duplicate", () => {
+    const plan = parsePlan(
+      lines(
+        "## Batch 1: Setup",
+        "### Task 1.1: a",
+        "**Files:** `a`",
+        "## Batch 2: Build",
+        "### Task 2.1: b",
+        "**Files:** `b`",
+        "## Summary",
+        "## Batch 1: Setup",
+        "All of setup, done first.",
+        "## Batch 2: Build",
+        "Then the build.",
+      ),
+    );
+    expect(plan.batches.map((b) => [b.id, b.index, b.tasks])).toEqual([
+      ["1", 0, ["1.1"]],
+      ["2", 1, ["2.1"]],
+    ]);
+    expect(plan.warnings.filter((w) => w.code === "BATCH_REPEATED").map((w) => w.pos?.line)).toEqual([8, 10]);
+  });
+
+  it("a plural range heading is a note with a warning; the task before it ends there", () => {
+    const plan = parsePlan(
+      lines(
+        "### Task 3.3: One",
+        "**Files:** `a`",
+        "### Tasks 3.4-3.15: Remaining migrations",
+        "- **Files:** `b`",
+      ),
+    );
+    expect(plan.tasks.map((t) => [t.id, paths(t)])).toEqual([["3.3", ["a"]]]);
+    expect(plan.warnings.find((w) => w.code === "TASK_RANGE_HEADING")?.pos?.line).toBe(3);
+  });
+});
