@@ -12,6 +12,7 @@ export { EventBus } from "./events.js";
 export { assertNotLive, liveWorkers } from "./liveness.js";
 export type { RunOptions, RunOptionsInput } from "./options.js";
 export { normalizeOptions, RunOptionsSchema } from "./options.js";
+export { type ActivePull, activePulls } from "./pull-requests.js";
 export {
   attemptLog,
   checkPlan,

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EventBus, resumeRun } from "../../src/engine/index.js";
+import { activePulls, EventBus, openRepoStore, resumeRun } from "../../src/engine/index.js";
 import { pushBranch } from "../../src/forge/index.js";
 import { Git } from "../../src/git/index.js";
 import { GitHubStandIn } from "../fixtures/github/stand-in.js";
@@ -176,6 +176,19 @@ describe("landing on GitHub (--land pr | run-pr) against the stand-in", () => {
     expect(result.pulls?.map((p) => p.state)).toEqual(["blocked", "open", "open"]);
     expect(result.pulls?.[0]?.reason).toMatch(/checks failed on #1: ci/);
     expect(github.pullRequests().every((p) => p.state === "open")).toBe(true);
+    // The API's active_prs reads them from the store's event log.
+    const store = await openRepoStore(repo.dir);
+    try {
+      const active = await activePulls(store, result.runId);
+      expect(active.map((p) => [p.taskId, p.number])).toEqual([
+        ["1.1", 1],
+        ["1.2", 2],
+        ["2.1", 3],
+      ]);
+      expect(active[0]?.reason).toMatch(/checks failed/);
+    } finally {
+      await store.close();
+    }
   });
 
   it("--land run-pr: one pull request for the integration branch with a row for every task", async () => {

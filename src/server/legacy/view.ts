@@ -1,4 +1,11 @@
-import { batchNumbers, isRunLive, loadRun, taskBranch, taskCommits } from "../../engine/index.js";
+import {
+  activePulls,
+  batchNumbers,
+  isRunLive,
+  loadRun,
+  taskBranch,
+  taskCommits,
+} from "../../engine/index.js";
 import { OrchardError } from "../../errors.js";
 import type { Plan } from "../../plan/index.js";
 import {
@@ -136,7 +143,11 @@ export async function legacyStatus(
     tasks_total: tasks.length,
     // Tasks that failed; those skipped because of them say so in their own `error`, not here.
     tasks_failed: tasks.filter((t) => t.status === "failed").length,
-    active_prs: [],
+    active_prs: (await activePulls(store, run.id)).map((p) => ({
+      task_number: p.taskId ?? "run",
+      pr_number: p.number,
+      pr_url: p.url,
+    })),
     started_at: iso(run.startedAt ?? run.createdAt),
     completed_at: iso(run.finishedAt),
   };
