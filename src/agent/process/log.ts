@@ -10,8 +10,10 @@ export interface LogSink {
   close(footer: string): Promise<void>;
 }
 
-/** An agent's log keeps at most this much of its output by default: the first and the last half. */
+/** An agent's log keeps at most this much of its output by default: its head and its tail. */
 export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
+/** The tail waits in memory until the close: half the cap, at most this (1 MiB is ~10,000 lines). */
+const MAX_TAIL_BYTES = 1024 * 1024;
 
 const nullSink: LogSink = {
   write: () => true,
@@ -21,9 +23,9 @@ const nullSink: LogSink = {
 
 /**
  * Opens the log for appending, with a header naming the command (argv redacted; env never written).
- * Output past `maxBytes` is not written: the log keeps the first half as it comes and the last half in
- * memory until the close, with a line between them saying how much was dropped (issue 20, item 8: 50 MB
- * of output made a 50 MB log).
+ * Output past `maxBytes` is not written: the log keeps the head as it comes and the tail (half the cap,
+ * at most 1 MiB) in memory until the close, with a line between them saying how much was dropped
+ * (issue 20, item 8: 50 MB of output made a 50 MB log).
  */
 export async function openLog(
   path: string | undefined,
@@ -45,8 +47,8 @@ export async function openLog(
     for (const cb of waiting.splice(0)) cb();
   });
   stream.write(`# ${new Date().toISOString()} $ ${redactArgv(argv).map(shellWord).join(" ")}  (in ${cwd})\n`);
-  let headLeft = Math.floor(maxBytes / 2);
-  const tail = new TailLines(maxBytes - headLeft);
+  const tail = new TailLines(Math.min(Math.floor(maxBytes / 2), MAX_TAIL_BYTES));
+  let headLeft = maxBytes - tail.limit;
   return {
     write: (text) => {
       if (failed) return true;
@@ -75,7 +77,7 @@ class TailLines {
   private size = 0;
   droppedBytes = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
 
   get empty(): boolean {
     return this.parts.length === 0 && this.droppedBytes === 0;
