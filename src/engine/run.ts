@@ -11,6 +11,7 @@ import {
   LandingWorktree,
   resolveBase,
   stateDir,
+  tryRevParse,
   updateRef,
   WorktreePool,
 } from "../git/index.js";
@@ -97,10 +98,7 @@ export async function startRun(
     ensureRepo(input.repo),
     resolveBase(new Git(input.repo), baseName).catch(async () => {
       await ensureRepo(input.repo); // not a repository at all: that error says more
-      throw new OrchardError(
-        "REPO_INVALID",
-        `cannot resolve base ${baseName} in ${input.repo}: is there a commit?`,
-      );
+      throw await unresolvedBase(new Git(input.repo), input.repo, input.base);
     }),
   ]);
   const git = new Git(repo);
@@ -422,6 +420,21 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     stop: (reason = "interrupted by the user") => controls?.stop(reason),
     kill: () => controls?.kill(),
   };
+}
+
+/** Why the base did not resolve: a repository with no commit yet, or a --base that names nothing. */
+async function unresolvedBase(git: Git, repo: string, base: string | undefined): Promise<OrchardError> {
+  const head = await tryRevParse(git, "HEAD").catch(() => null);
+  if (base === undefined || head === null) {
+    return new OrchardError(
+      "REPO_INVALID",
+      `${repo} has no commit yet: commit something first (the run starts from ${base ?? "HEAD"})`,
+    );
+  }
+  return new OrchardError(
+    "USAGE",
+    `--base ${base}: no such commit, branch or tag in ${repo} (\`git branch -a\` and \`git log\` show what there is)`,
+  );
 }
 
 /**

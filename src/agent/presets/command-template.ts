@@ -21,11 +21,12 @@ const PLACEHOLDER = /\{([a-z_]+)\}/g;
  */
 export function splitTemplate(template: string): string[] {
   const vars: string[] = [];
+  // A variable is kept as written: a shell script given to `sh -c` expands it there (below).
   const entries = parse(template, (name) => {
     vars.push(name);
-    return "";
+    return `$${name}`;
   });
-  if (vars.length > 0) {
+  if (vars.length > 0 && !shellScriptHolds(entries, vars)) {
     throw usageError(
       `agent command: $${vars[0]} would need a shell to expand, and no shell runs. ` +
         "The agent inherits Orchard's environment; read the variable there, or write the value out.",
@@ -47,6 +48,20 @@ export function splitTemplate(template: string): string[] {
   if (words.length === 0) throw usageError("agent command is empty");
   for (const w of words) checkPlaceholders(w);
   return words;
+}
+
+const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh"]);
+
+/**
+ * `sh -c "echo $ORCHARD_TASK_ID > out"`: the variables are in the script a shell runs (the word after
+ * `-c`), and that shell expands them. Anywhere else a `$VAR` would need a shell that never runs.
+ */
+function shellScriptHolds(entries: ReturnType<typeof parse>, vars: string[]): boolean {
+  const [program, flag, script] = entries;
+  if (typeof program !== "string" || flag !== "-c" || typeof script !== "string") return false;
+  if (!SHELLS.has(program.split("/").pop() ?? "")) return false;
+  const rest = entries.slice(3).filter((e): e is string => typeof e === "string");
+  return vars.every((v) => script.includes(`$${v}`) && !rest.some((w) => w.includes(`$${v}`)));
 }
 
 function checkPlaceholders(word: string): void {

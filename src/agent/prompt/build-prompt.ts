@@ -21,10 +21,14 @@ export function buildPrompt(input: PromptInput): string {
     `You are carrying out one task of an implementation plan${plan.title ? `: "${plan.title}"` : ""}.`,
   );
 
+  // The plan's text before its first task holds its Goal and Architecture lines already, where the
+  // plan has them there: given once (issue 21 item 5), and on their own only where that text lacks them.
+  const preamble = plan.context.trim();
   const context: string[] = [];
-  if (plan.goal) context.push(`**Goal:** ${plan.goal}`);
-  if (plan.architecture) context.push(`**Architecture:** ${plan.architecture}`);
-  if (plan.context.trim()) context.push(plan.context.trim());
+  if (plan.goal && !preamble.includes(plan.goal)) context.push(`**Goal:** ${plan.goal}`);
+  if (plan.architecture && !preamble.includes(plan.architecture))
+    context.push(`**Architecture:** ${plan.architecture}`);
+  if (preamble) context.push(preamble);
   if (context.length > 0) parts.push(`## Plan context\n\n${context.join("\n\n")}`);
 
   parts.push(`## Your task: ${task.id} ${task.title}\n\n${task.body.trim()}`);

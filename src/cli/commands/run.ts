@@ -6,6 +6,7 @@ import {
   normalizeOptions,
   type RunHandle,
   type RunOptionsInput,
+  RunOptionsSchema,
   resumeRun,
   startRun,
 } from "../../engine/index.js";
@@ -57,10 +58,16 @@ interface RunFlags {
   json?: boolean;
 }
 
+/** The engine's defaults, shown in `--help` (not given to commander: orchard.config.json comes between). */
+const DEFAULTS = RunOptionsSchema.parse({});
+
 function addRunOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option("--agent <name>", "agent preset: scripted, command, claude, codex, gemini, aider, opencode"),
+      new Option(
+        "--agent <name>",
+        "agent preset: claude, codex, gemini, aider, opencode, command, scripted (offline demo agent); no default: name one here, in orchard.config.json or with **Agent:** in the plan",
+      ),
     )
     .option(
       "--agent-command <argv>",
@@ -68,7 +75,7 @@ function addRunOptions(cmd: Command): Command {
     )
     .option("--agent-arg <arg>", "extra argument for the agent CLI (repeatable)", collect)
     .option("--model <name>", "model for agent CLIs that take one")
-    .option("--workers <n>", "parallel workers", intArg("--workers", 1, 256))
+    .option("--workers <n>", `parallel workers (default ${DEFAULTS.workers})`, intArg("--workers", 1, 256))
     .option(
       "--slots <n>",
       "pooled worktrees (default 2 × workers; workers + min(workers, 4) are made ready at the start, the rest only when all are taken and worktrees are quick to make)",
@@ -76,7 +83,7 @@ function addRunOptions(cmd: Command): Command {
     )
     .option(
       "--mode <mode>",
-      "local (one worker) | parallel | sandbox (parallel, each agent confined to its worktree by bubblewrap)",
+      `local (one worker) | parallel | sandbox (parallel, each agent confined to its worktree by bubblewrap) (default ${DEFAULTS.mode})`,
       choiceArg("--mode", ["local", "parallel", "sandbox"] as const),
     )
     .option(
@@ -88,15 +95,31 @@ function addRunOptions(cmd: Command): Command {
       "--setup <command>",
       'shell command run in each worktree before its agent, e.g. "npm install" (ignored files it makes stay for the next task)',
     )
-    .option("--max-attempts <n>", "attempts per task", intArg("--max-attempts", 1, 20))
-    .option("--timeout <s>", "wall-clock limit per agent run, seconds", numberArg("--timeout"))
-    .option("--idle-timeout <s>", "kill an agent silent this long, seconds", numberArg("--idle-timeout"))
+    .option(
+      "--max-attempts <n>",
+      `attempts per task (default ${DEFAULTS.maxAttempts})`,
+      intArg("--max-attempts", 1, 20),
+    )
+    .option(
+      "--timeout <s>",
+      `wall-clock limit per agent run, seconds (default ${DEFAULTS.timeoutS})`,
+      numberArg("--timeout"),
+    )
+    .option(
+      "--idle-timeout <s>",
+      `kill an agent silent this long, seconds (default ${DEFAULTS.idleTimeoutS})`,
+      numberArg("--idle-timeout"),
+    )
     .option(
       "--log-max <MiB>",
-      "keep at most this much of each agent log: its head and tail (default 10)",
+      `keep at most this much of each agent log: its head and tail (default ${DEFAULTS.logMaxMib})`,
       numberArg("--log-max"),
     )
-    .option("--on-conflict <policy>", "retry | fail", choiceArg("--on-conflict", ["retry", "fail"] as const))
+    .option(
+      "--on-conflict <policy>",
+      `retry | fail (default ${DEFAULTS.onConflict})`,
+      choiceArg("--on-conflict", ["retry", "fail"] as const),
+    )
     .option(
       "--max-cost-usd <usd>",
       "stop starting attempts once the run has spent this much",
@@ -109,7 +132,7 @@ function addRunOptions(cmd: Command): Command {
     )
     .option(
       "--land <how>",
-      "merge (integration branch) | pr (a GitHub pull request per task) | run-pr (one pull request for the run)",
+      `merge (integration branch) | pr (a GitHub pull request per task) | run-pr (one pull request for the run) (default ${DEFAULTS.land})`,
       choiceArg("--land", ["merge", "pr", "run-pr"] as const),
     )
     .option(
@@ -178,6 +201,10 @@ export const registerRun: RegisterCommand = (program, io) => {
     .option("--parallel", "flat plans: run tasks at the same time except where their files overlap")
     .option("--no-file-guard", "let tasks of one batch that name the same file run at the same time")
     .option("--print-config", `print the options the run would use (${CONFIG_FILE}, then flags) and exit`)
+    .addHelpText(
+      "after",
+      `\nDefaults come from the engine, then ${CONFIG_FILE} at the repository root, then these flags.`,
+    )
     .action(async (planPath: string | undefined, flags: RunFlags & { printConfig?: boolean }) => {
       const repo = repoDir(io, flags.repo);
       const config = await readProjectConfig(await ensureRepo(repo));

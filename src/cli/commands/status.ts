@@ -15,6 +15,12 @@ async function isLive(store: Store, run: RunRecord): Promise<boolean> {
   return run.status === "running" && (await liveWorkers(store, run)).length > 0;
 }
 
+/** Rows as left-aligned columns two spaces apart; the last column is not padded. */
+function columns(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  "));
+}
+
 /** What to say after a run's status when it says `running` but nothing executes it. */
 function orphanNote(run: { id: string; status: string }, live: boolean): string {
   return run.status === "running" && !live
@@ -86,15 +92,23 @@ export const registerStatus: RegisterCommand = (program, io) => {
             println(io.stdout, JSON.stringify(list, null, 2));
             return;
           }
-          if (runs.length === 0) println(io.stdout, "no runs yet: `orchard run <plan>` starts one");
+          if (runs.length === 0) {
+            println(io.stdout, "no runs yet: `orchard run <plan>` starts one");
+            return;
+          }
+          const rows: string[][] = [["RUN", "STATUS", "LANDED", "CREATED", "PLAN"]];
           for (const r of runs) {
             const tasks = await store.listTasks(r.id);
             const landed = tasks.filter((t) => t.status === "landed").length;
-            println(
-              io.stdout,
-              `${r.id}  ${r.status.padEnd(11)} ${landed}/${tasks.length} landed  ${new Date(r.createdAt).toISOString()}  ${r.planPath ?? ""}${orphanNote(r, await isLive(store, r))}`,
-            );
+            rows.push([
+              r.id,
+              r.status,
+              `${landed}/${tasks.length}`,
+              new Date(r.createdAt).toISOString().replace("T", " ").slice(0, 19),
+              `${r.planPath ?? "-"}${orphanNote(r, await isLive(store, r))}`,
+            ]);
           }
+          for (const line of columns(rows)) println(io.stdout, line);
           return;
         }
         const view = await runView(store, runId);

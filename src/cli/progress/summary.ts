@@ -23,7 +23,9 @@ export function summaryTable(
     const mine = attempts.filter((a) => a.taskId === t.taskId);
     const ms = mine.reduce((sum, a) => sum + ((a.finishedAt ?? a.startedAt) - a.startedAt), 0);
     const cost = mine.reduce((sum, a) => sum + (a.usage?.costUsd ?? 0), 0);
-    const detail = t.status === "landed" ? short(t.landedCommit) : (t.reason ?? "");
+    const rerun = t.conflictRetries > 0 ? `re-run ${t.conflictRetries}× after a merge conflict` : "";
+    const outcome = t.status === "landed" ? short(t.landedCommit) : (t.reason ?? "");
+    const detail = [outcome, rerun].filter(Boolean).join("; ");
     table.push([
       t.taskId,
       truncate(t.title, 22),

@@ -23,18 +23,26 @@ export function ttyProgress(
 ) {
   const draw = createLogUpdate(out as NodeJS.WriteStream, { showCursor: true });
   const active = new Map<string, Active>();
+  // Tasks sent back after a merge conflict: their next attempt is a re-run on the new head, not a retry.
+  const conflicted = new Map<string, string[]>();
+  let resumed = false;
   const counts = { landed: 0, failed: 0, skipped: 0, completed: 0 };
   let spent = 0;
   const started = Date.now();
   const width = () => Math.max(40, (out.columns ?? 100) - 1);
 
   const render = () => {
-    const head = `orchard  ${counts.landed}/${total} landed  ${counts.completed} awaiting merge  ${counts.failed} failed  ${counts.skipped} skipped  ${duration(Date.now() - started)}${spent ? `  ${usd(spent)}` : ""}`;
+    const head = `orchard${resumed ? " (resumed)" : ""}  ${counts.landed}/${total} landed  ${counts.completed} awaiting merge  ${counts.failed} failed  ${counts.skipped} skipped  ${duration(Date.now() - started)}${spent ? `  ${usd(spent)}` : ""}`;
     const lines = [head];
     for (const a of [...active.values()].sort((x, y) =>
       x.slot.localeCompare(y.slot, "en", { numeric: true }),
     )) {
-      const extra = a.attempt > 1 ? ` (attempt ${a.attempt})` : "";
+      const files = conflicted.get(a.taskId);
+      const extra = files
+        ? ` (re-run after a conflict in ${files.join(", ") || "the merge"})`
+        : a.attempt > 1
+          ? ` (attempt ${a.attempt})`
+          : "";
       lines.push(
         truncate(
           `  ${a.slot.padEnd(6)} ${a.taskId.padEnd(6)} ${duration(Date.now() - a.since).padStart(8)}  ${a.phase.padEnd(9)} ${a.title}${extra}`,
@@ -49,6 +57,15 @@ export function ttyProgress(
 
   const onEvent = (e: EngineEvent) => {
     switch (e.type) {
+      case "run:started":
+        // A resumed run counts what is left to do; the plan's titles may not be known to the caller.
+        if (e.resumed || total === 0) total = e.tasks;
+        resumed = e.resumed;
+        break;
+      case "task:conflict":
+        if (e.willRetry) conflicted.set(e.taskId, e.files);
+        counts.completed = Math.max(0, counts.completed - 1);
+        break;
       case "task:started":
         active.set(e.taskId, {
           taskId: e.taskId,

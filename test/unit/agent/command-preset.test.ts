@@ -53,6 +53,9 @@ describe("commandPreset", () => {
     ["agent > out.txt", '">" is a shell operator'],
     ["agent; rm -rf x", '";" is a shell operator'],
     ["agent $OPENAI_API_KEY", "$OPENAI_API_KEY would need a shell"],
+    ['agent "--key=$OPENAI_API_KEY"', "$OPENAI_API_KEY would need a shell"],
+    ['sh -c "echo ok" $ORCHARD_TASK_ID', "$ORCHARD_TASK_ID would need a shell"],
+    ['python -c "print($ORCHARD_TASK_ID)"', "$ORCHARD_TASK_ID would need a shell"],
     ["agent #comment", "starts a shell comment"],
     ["agent {prompt}", "the prompt never goes on argv"],
     ["agent {promt_file}", "unknown placeholder {promt_file}"],
@@ -68,6 +71,18 @@ describe("commandPreset", () => {
     expect(err).toBeInstanceOf(OrchardError);
     expect((err as OrchardError).code).toBe("USAGE");
     expect((err as OrchardError).message).toContain(message);
+  });
+
+  it("accepts a double-quoted script for sh -c with $VAR in it: that shell expands it (issue 21 item 5)", () => {
+    const p = commandPreset('sh -c "echo done > out-$ORCHARD_TASK_ID.txt; cat ${ORCHARD_SLOT}"');
+    expect(p.invocation(ctx).argv).toEqual([
+      "sh",
+      "-c",
+      "echo done > out-$ORCHARD_TASK_ID.txt; cat $ORCHARD_SLOT",
+    ]);
+    expect(
+      commandPreset('/bin/bash -c "agent --id $ORCHARD_TASK_ID" {task_id}').invocation(ctx).argv[2],
+    ).toBe("agent --id $ORCHARD_TASK_ID");
   });
 
   it("keeps a glob as a literal word, since no shell expands it", () => {

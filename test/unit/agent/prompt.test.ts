@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildPrompt, conflictNote, slotEnv } from "../../../src/agent/index.js";
+import { parsePlan } from "../../../src/plan/index.js";
 import type { Plan } from "../../../src/plan/types.js";
 import { makeTask } from "../../helpers/make-task.js";
 
@@ -29,6 +30,16 @@ describe("buildPrompt", () => {
     expect(prompt).toContain("**Architecture:** Plain files");
     expect(prompt).toContain("Test single file creation.");
     expect(prompt).toContain(task.body);
+  });
+
+  it("gives a flat plan's Goal and Architecture once, as its text before the first task has them (issue 21)", () => {
+    const flat = parsePlan(
+      "# Limiter Implementation Plan\n\n**Goal:** Build a rate limiter.\n\n**Architecture:** Token bucket.\n\n### Task 1: One\n**Files:**\n- Create: `a.ts`\n\nDo it.\n",
+      { source: "plan.md" },
+    );
+    const text = buildPrompt({ plan: flat, task: flat.tasks[0]!, slotDir: "/pool/wt-1" });
+    expect(text.split("**Goal:** Build a rate limiter.")).toHaveLength(2);
+    expect(text.split("**Architecture:** Token bucket.")).toHaveLength(2);
   });
 
   it("names the files, the checks, and the worktree it must stay in", () => {
