@@ -7,6 +7,7 @@ import { Git } from "../../src/git/index.js";
 import { GitHubStandIn } from "../fixtures/github/stand-in.js";
 import { makeRepo, type TestRepo } from "../helpers/git-repo.js";
 import { runPlan } from "../helpers/orchard.js";
+import { Client, serveRepo, waitFor } from "../helpers/server.js";
 import { sampleArgv } from "../integration/forge/proc.js";
 
 const TOKEN = "ghp_plantedE2EToken0987654321SECRETzyxw";
@@ -239,6 +240,54 @@ describe("landing on GitHub (--land pr | run-pr) against the stand-in", () => {
     ]);
     expect(github.pullRequests()).toHaveLength(3);
     expect(github.pull(1)?.labels).toEqual(["orchard"]);
+  });
+
+  it("the original API's auto_merge on a server started with --land pr: true merges, false leaves them open in active_prs", async () => {
+    await repo.write("plans/three.md", THREE_TASKS);
+    const head = await repo.commit("plan");
+    await pushBranch(new Git(repo.dir), { remote: "origin", commit: head, branch: "main", token: TOKEN });
+    const server = await serveRepo(repo.dir, {
+      runOptions: { agent: "scripted", land: "pr", githubApiUrl: github.apiUrl },
+    });
+    try {
+      const api = new Client(server.url);
+      const finished = async (autoMerge: boolean) => {
+        const start = await api.post("/api/v1/autonomous/start", {
+          plan_path: "plans/three.md",
+          auto_merge: autoMerge,
+        });
+        expect(start.status).toBe(200);
+        const id = start.body.execution_id as string;
+        return waitFor("the execution to finish", async () => {
+          const r = await api.get(`/api/v1/autonomous/${id}/status`);
+          return ["complete", "failed", "cancelled", "interrupted"].includes(r.body.status)
+            ? r.body
+            : undefined;
+        });
+      };
+      const merged = await finished(true);
+      expect(merged.status).toBe("complete");
+      expect(merged.active_prs).toEqual([]);
+      expect(github.pullRequests().map((p) => p.merged)).toEqual([true, true, true]);
+
+      const open = await finished(false);
+      expect(open.status).toBe("complete");
+      expect(
+        open.active_prs.map((p: { task_number: string; pr_number: number }) => [p.task_number, p.pr_number]),
+      ).toEqual([
+        ["1.1", 4],
+        ["1.2", 5],
+        ["2.1", 6],
+      ]);
+      expect(
+        github
+          .pullRequests()
+          .slice(3)
+          .map((p) => p.state),
+      ).toEqual(["open", "open", "open"]);
+    } finally {
+      await server.close();
+    }
   });
 
   it("refuses to start without a token, saying what to set", async () => {

@@ -24,6 +24,11 @@ interface ServeFlags {
   idleTimeout?: number;
   onConflict?: "retry" | "fail";
   maxCostUsd?: number;
+  land?: "merge" | "pr" | "run-pr";
+  merge?: "squash" | "merge" | "rebase";
+  githubRemote?: string;
+  githubApiUrl?: string;
+  prBase?: string;
   tokenFile?: string;
   cors?: string[];
   logLevel: string;
@@ -70,6 +75,19 @@ export const registerServe: RegisterCommand = (program, io) => {
       "--token-file <file>",
       "file holding the bearer token every route but /health then needs (or ORCHARD_TOKEN)",
     )
+    .option(
+      "--land <how>",
+      "runs started here land by: merge | pr | run-pr (GitHub pull requests; the original's auto_merge merges them)",
+      choiceArg("--land", ["merge", "pr", "run-pr"] as const),
+    )
+    .option(
+      "--merge <method>",
+      "how auto_merge merges pull requests: squash | merge | rebase",
+      choiceArg("--merge", ["squash", "merge", "rebase"] as const),
+    )
+    .option("--github-remote <name>", "git remote of the GitHub repository (default origin)")
+    .option("--github-api-url <url>", "GitHub Enterprise API, e.g. https://ghe.example.com/api/v3")
+    .option("--pr-base <branch>", "branch the pull requests go into")
     .option("--cors <origin>", "allow this browser origin (repeatable; default none)", collect)
     .option("--log-level <level>", "request log level on stderr: fatal, error, warn, info, debug", "warn")
     .action(async (flags: ServeFlags) => {
@@ -125,6 +143,11 @@ function runOptions(f: ServeFlags): RunOptionsInput {
   if (f.idleTimeout !== undefined) o.idleTimeoutS = f.idleTimeout;
   if (f.onConflict) o.onConflict = f.onConflict;
   if (f.maxCostUsd !== undefined) o.maxCostUsd = f.maxCostUsd;
+  if (f.land) o.land = f.land;
+  if (f.merge) o.mergeMethod = f.merge;
+  if (f.githubRemote) o.githubRemote = f.githubRemote;
+  if (f.githubApiUrl) o.githubApiUrl = f.githubApiUrl;
+  if (f.prBase) o.prBase = f.prBase;
   return o;
 }
 

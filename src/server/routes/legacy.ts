@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { RunOptionsInput } from "../../engine/index.js";
 import { usageError } from "../../errors.js";
 import { loadPlan } from "../../plan/index.js";
 import type { ServerContext } from "../context.js";
@@ -57,6 +58,7 @@ export const legacyRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (p
           ...(mode === "local" ? {} : { workers: config.workers }),
           startBatch: body.start_batch,
           endBatch: body.end_batch,
+          ...autoMerge(config.runOptions, body.auto_merge),
         },
       });
       const { scoped } = await legacyScope(store, handle.runId);
@@ -107,3 +109,13 @@ export const legacyRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (p
     async (request) => legacyTaskByNumber(store, request.params.execution_id, request.params.task_number),
   );
 };
+
+/**
+ * The original's `auto_merge`: on a server that lands with pull requests (`serve --land pr|run-pr`), true
+ * merges them (with `--merge`'s method, squash by default, as the original did) and false leaves them open.
+ * Landing on the integration branch has nothing to merge on GitHub, so there it changes nothing.
+ */
+function autoMerge(options: RunOptionsInput, auto: boolean): Pick<RunOptionsInput, "mergeMethod"> {
+  if (!options.land || options.land === "merge") return {};
+  return { mergeMethod: auto ? (options.mergeMethod ?? "squash") : undefined };
+}
