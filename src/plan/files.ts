@@ -115,8 +115,10 @@ function stripKind(inline: PhrasingContent[]): {
       // One copy with its head replaced, rather than a slice spread into a new array (every file line).
       const rest = nodes.slice();
       rest[0] = { type: "text", value: head.value.slice(m[0].length) };
-      const kind = KINDS.get(m[1]!.split(" ")[0]!.toLowerCase());
-      return kind ? { kind, rest, labelled: m[1]! } : { rest, labelled: m[1]! };
+      const label = m[1]!;
+      const space = label.indexOf(" ");
+      const kind = KINDS.get((space < 0 ? label : label.slice(0, space)).toLowerCase());
+      return kind ? { kind, rest, labelled: label } : { rest, labelled: label };
     }
     const w = KIND_WORD.exec(head.value);
     const kind = w ? KINDS.get(w[1]!.toLowerCase()) : undefined;
@@ -200,11 +202,13 @@ function parenDelta(text: string): number {
 }
 
 const cleanNote = (s: string): string =>
-  s
-    .replace(/\s+/g, " ")
-    .replace(/^[\s,;:.—–-]+|[\s,;.]+$/g, "")
-    .replace(/^\((.*)\)$/, "$1")
-    .trim();
+  s === ""
+    ? s
+    : s
+        .replace(/\s+/g, " ")
+        .replace(/^[\s,;:.—–-]+|[\s,;.]+$/g, "")
+        .replace(/^\((.*)\)$/, "$1")
+        .trim();
 
 /** A path written without backticks: "src/a.ts", "src/a.ts — what changes", "a.ts, b.ts". */
 function textPaths(text: string, kind: FileKind, out: PlanFile[]): string {

@@ -30,22 +30,24 @@ function stepsOf(pieces: Piece[]): string[] {
   return out;
 }
 
-/** A path named twice in one task ("Modify: `a.c` (x)", "Modify: `a.c` (y)") is one file. */
+/** A path named twice in one task ("Modify: `a.c` (x)", "Test: `a.c`") is one file, kept where first named. */
 function dedupeFiles(files: PlanFile[]): PlanFile[] {
-  if (files.length < 2) return files;
-  const seen = new Map<string, PlanFile>();
-  const out: PlanFile[] = [];
-  for (const f of files) {
-    const key = pathKey(f.path);
-    const before = seen.get(key);
-    if (!before) {
-      seen.set(key, f);
-      out.push(f);
-    } else if (f.note && before.note !== f.note) {
-      before.note = before.note ? `${before.note}; ${f.note}` : f.note;
+  // Tasks name a handful of files: a scan beats a Map here (this runs for every task).
+  let out: PlanFile[] | undefined;
+  for (let i = 1; i < files.length; i++) {
+    const key = pathKey(files[i]!.path);
+    let j = 0;
+    while (j < i && pathKey(files[j]!.path) !== key) j++;
+    if (j === i) {
+      out?.push(files[i]!);
+      continue;
     }
+    out ??= files.slice(0, i);
+    const before = out.find((f) => pathKey(f.path) === key)!;
+    const note = files[i]!.note;
+    if (note && before.note !== note) before.note = before.note ? `${before.note}; ${note}` : note;
   }
-  return out;
+  return out ?? files;
 }
 
 export interface BuiltTask {
@@ -136,7 +138,15 @@ export function buildTask(
       (files.length > 0 && files.every((f) => f.kind === "read")) ||
       (changes !== undefined && saysNoChanges(segmentText(changes))),
   };
-  if (read.notes.length > 0) task.fileNotes = read.notes;
+  if (read.notes.length > 0) {
+    task.fileNotes = read.notes;
+    const first = read.notes[0]!;
+    warn({
+      code: "FILES_NOTE",
+      message: `${label}: ${read.notes.length === 1 ? "an entry" : `${read.notes.length} entries`} under Files name${read.notes.length === 1 ? "s" : ""} no file and ${read.notes.length === 1 ? "is" : "are"} kept as a note ("${first.length > 60 ? `${first.slice(0, 57)}…` : first}"): write paths in backticks to make them files`,
+      pos: of(byKey, "files")[0]?.field?.pos ?? pos,
+    });
+  }
   if (commit) task.commit = segmentText(commit);
   if (agent) task.agent = segmentText(agent);
   if (files.length === 0) {

@@ -130,6 +130,8 @@ describe("reading rules of issue 22", () => {
       "cd ui && npm run build",
       "Tailwind config files as required by the setup",
     ]);
+    const plan = parsePlan(lines("### Task 1: One", "**Files:**", "- Check: all new files exist"));
+    expect(plan.warnings.find((w) => w.code === "FILES_NOTE")?.pos?.line).toBe(2);
   });
 
   it("✅, COMPLETE and DONE on a task or batch heading, or **Status:** ✅ Complete, mean completed", () => {
