@@ -252,7 +252,10 @@ export async function runAttempt(
     onAgentDone();
     if (hooks.commitGate) await hooks.commitGate;
     const commitStart = performance.now();
-    let committed = await commitAll(ctx.git, slot, commitMessage(task), { since: base });
+    let committed = await commitAll(ctx.git, slot, commitMessage(task), {
+      since: base,
+      hooks: ctx.options.commitHooks,
+    });
     timings.commitMs = roundMs(performance.now() - commitStart);
     // An agent that moved its branch below the base (`git reset --hard HEAD~1`) left a result that
     // lands as nothing, or as a revert nobody asked for: the attempt fails, saying so (issue 20 item 6).

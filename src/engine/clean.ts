@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { OrchardError } from "../errors.js";
-import { type CleanResult, cleanOrchard, ensureRepo, Git, tryRevParse } from "../git/index.js";
+import { type CleanResult, cleanOrchard, ensureRepo, Git, repoStateDir, tryRevParse } from "../git/index.js";
 import { sqliteStoreFile } from "../store/index.js";
 import { isFinalRun, type RunRecord, type Store } from "../store/types.js";
 import { assertNotLive } from "./liveness.js";
@@ -37,7 +37,7 @@ const CLEAN_LOCK_TTL_MS = 10 * 60_000;
 export async function cleanRepo(repoDir: string, request: CleanRequest = {}): Promise<CleanReport> {
   const repo = await ensureRepo(repoDir);
   // No store, no run: nothing to open (opening would create one); integration branches stay unless `all`.
-  if (!existsSync(sqliteStoreFile(repo))) {
+  if (!existsSync(sqliteStoreFile(await repoStateDir(repo)))) {
     const keptBranches: KeptBranch[] = [];
     const result = await cleanOrchard(repo, {
       keep: (ref) => keepUnknown(ref, request, keptBranches),

@@ -30,7 +30,7 @@ export interface RunContext {
    * needed only by the first merge), once the run's stale ref locks are cleared.
    */
   integrationReady: Promise<void>;
-  /** `<repo>/.orchard/runs/<run-id>`: prompts and logs. */
+  /** `<state dir>/runs/<run-id>` (git's stateDir): prompts and logs. */
   runDir: string;
   /** Agent logs still being written out and closed; the run waits for them before it ends. */
   logsClosing: Set<Promise<void>>;

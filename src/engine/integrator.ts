@@ -60,6 +60,7 @@ async function landOne(ctx: RunContext, task: TaskRecord, ref: string, head: str
       ref,
       expectedHead: head,
       theirs: task.resultCommit,
+      hooks: ctx.options.commitHooks,
       message: `Merge task ${taskId}: ${title}\n\nOrchard-Run: ${runId}\nOrchard-Task: ${taskId}\n`,
     });
   } catch (err) {

@@ -34,6 +34,13 @@ export const RunOptionsSchema = z.object({
   verify: z.array(z.string().trim().min(1)).default([]),
   onConflict: z.enum(["retry", "fail"]).default("retry"),
   maxConflictRetries: z.number().int().min(0).max(10).default(2),
+  /**
+   * Orchard's task commits and landing merges run the repository's pre-commit, commit-msg and
+   * pre-merge-commit hooks. Off by default: the verification commands are the run's checks, and a hook
+   * could wait for input, be slow, or rewrite files already verified. Other hooks (prepare-commit-msg,
+   * post-commit, reference-transaction) run as git runs them either way.
+   */
+  commitHooks: z.boolean().default(false),
   /** Tasks of one batch that declare the same file do not run at the same time. */
   fileGuard: z.boolean().default(true),
   /** Flat plans: run tasks at the same time except where their files say otherwise. */

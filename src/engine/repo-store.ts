@@ -1,14 +1,14 @@
 import { OrchardError } from "../errors.js";
 // The files, not the modules' index: the reading commands (`status`, `logs`) open a store without
 // loading the worktree pool, the run loop or the benchmarks (issue 21: a CLI that starts in milliseconds).
-import { excludeOrchardDir } from "../git/exclude.js";
+import { ensureRepo } from "../git/repo.js";
+import { repoStateDir } from "../git/state-dir.js";
 import { openStore, sqliteStorePath } from "../store/open.js";
 import type { RunId, RunRecord, Store } from "../store/types.js";
 
-/** Opens the repository's embedded store (`.orchard/`, kept out of the user's `git status`). */
+/** Opens the repository's embedded store, in its state dir (`<git common dir>/orchard/`). */
 export async function openRepoStore(repo: string): Promise<Store> {
-  const top = await excludeOrchardDir(repo);
-  return openStore({ kind: "sqlite", path: sqliteStorePath(top) });
+  return openStore({ kind: "sqlite", path: sqliteStorePath(await repoStateDir(await ensureRepo(repo))) });
 }
 
 export async function loadRun(store: Store, runId: string): Promise<RunRecord> {

@@ -6,9 +6,9 @@ import type { AgentPreset } from "../agent/types.js";
 import { OrchardError } from "../errors.js";
 import {
   ensureRepo,
-  excludeOrchardDir,
   Git,
   LandingWorktree,
+  repoStateDir,
   resolveBase,
   stateDir,
   tryRevParse,
@@ -74,7 +74,7 @@ export interface EngineDeps {
   /** A store to use instead of the repository's SQLite file (tests, PostgreSQL). Not closed by the engine. */
   store?: Store;
   bus?: EventBus;
-  /** Slot pool directory (default `<repo>/.orchard/worktrees`). */
+  /** Slot pool directory (default `<git common dir>/orchard/worktrees`, git's stateDir). */
   poolDir?: string;
 }
 
@@ -263,7 +263,8 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
   const poolReady = pool.init();
   const bus = input.deps.bus ?? new EventBus();
   const graph = planGraph(plan, { parallel: options.parallel, fileGuard: options.fileGuard });
-  const runDir = join(repo, ".orchard", "runs", runId);
+  const state = await stateDir(git);
+  const runDir = join(state, "runs", runId);
   const integrationReady = Promise.resolve(input.createIntegrationRef?.());
   // Awaited by the integrator; a failure shows there (and in `done`), not as an unhandled rejection.
   integrationReady.catch(() => undefined);
@@ -283,7 +284,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     store,
     git,
     pool,
-    landing: new LandingWorktree(git, join(await stateDir(git), "land", runId)),
+    landing: new LandingWorktree(git, join(state, "land", runId)),
     bus,
     graph,
     tasks: new Map(plan.tasks.map((t) => [t.id as string, t])),

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { realpath, rm } from "node:fs/promises";
-import { join } from "node:path";
 import { Git } from "./git.js";
-import { assertSafePoolDir, DEFAULT_POOL_DIR, extraPoolDirs, isInside } from "./pool-dir.js";
+import { assertSafePoolDir, extraPoolDirs, isInside } from "./pool-dir.js";
 import { deleteRefs, listRefs } from "./refs.js";
 import { ensureRepo, worktreeList } from "./repo.js";
+import { defaultPoolDir } from "./state-dir.js";
 import { pruneWorktrees, removeWorktree } from "./worktree-ops.js";
 
 export interface CleanResult {
@@ -24,7 +24,7 @@ export async function cleanOrchard(
 ): Promise<CleanResult> {
   const top = await ensureRepo(repoDir);
   if (opts.dir) return cleanPools(new Git(top), [opts.dir], opts.keep);
-  const base = join(top, DEFAULT_POOL_DIR);
+  const base = await defaultPoolDir(new Git(top));
   const extra = extraPoolDirs(base).filter((dir) => existsSync(dir) || existsSync(`${dir}.lock`));
   return cleanPools(new Git(top), [base, ...extra], opts.keep);
 }

@@ -10,7 +10,6 @@ export {
   ORCHARD_IDENTITY,
 } from "./commit.js";
 export { classifyGitError, GIT_ERROR_CODES, GitError, type GitErrorCode, isGitError } from "./errors.js";
-export { excludeOrchardDir } from "./exclude.js";
 export {
   DEFAULT_LOCK_RETRY_DELAYS_MS,
   DEFAULT_TIMEOUT_MS,
@@ -52,4 +51,4 @@ export {
 } from "./repo.js";
 export { normalizeBranch, type PoolEvent, type Slot, type SlotSnapshot, type SlotState } from "./slot.js";
 export { inSlot, type SlotDirs, verifySlot } from "./slot-ops.js";
-export { stateDir } from "./state-dir.js";
+export { defaultPoolDir, repoStateDir, stateDir } from "./state-dir.js";

@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { registeredWorktreesFromFiles } from "./checked-out.js";
 import type { Git } from "./git.js";
-import { assertSafePoolDir, excludeFromStatus, isInside, preparePoolDir } from "./pool-dir.js";
+import { assertSafePoolDir, isInside, preparePoolDir } from "./pool-dir.js";
 import { repoLayout, worktreeList } from "./repo.js";
 import { SLOT_COSTS_FILE, SLOT_DIR_PATTERN } from "./slot.js";
 import { pruneWorktrees, removeWorktree } from "./worktree-ops.js";
@@ -24,11 +24,7 @@ export interface RecoveredPool {
 export async function recoverPool(git: Git, toplevel: string, dir: string): Promise<RecoveredPool> {
   const poolDir = await preparePoolDir(dir);
   // Independent of one another; only the removals below wait for all of them (the safety check first).
-  const [, , listed] = await Promise.all([
-    assertSafePoolDir(git, toplevel, poolDir),
-    excludeFromStatus(git, toplevel, poolDir),
-    registeredWorktrees(git),
-  ]);
+  const [, listed] = await Promise.all([assertSafePoolDir(git, toplevel, poolDir), registeredWorktrees(git)]);
   const registered = new Set(listed.filter((path) => isInside(poolDir, path)));
   const slotIndexes: number[] = [];
   for (const name of readdirSync(poolDir)) {

@@ -1,12 +1,10 @@
 import { realpathSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import { type CleanResult, cleanPool } from "./clean.js";
 import { GitError } from "./errors.js";
 import { isFullSha } from "./files.js";
 import type { Git } from "./git.js";
 import { SlotCosts } from "./pool-costs.js";
-import { DEFAULT_POOL_DIR } from "./pool-dir.js";
 import { leasePoolDir } from "./pool-lock.js";
 import { recoverPool } from "./pool-recover.js";
 import { type Entry, SlotTable } from "./pool-table.js";
@@ -22,10 +20,11 @@ import {
   slotName,
 } from "./slot.js";
 import { cleanMark, handOffClean, handOffMoved, markClean, moveSlot, unmarkClean } from "./slot-ops.js";
+import { defaultPoolDir } from "./state-dir.js";
 
 export interface WorktreePoolOptions {
   git: Git;
-  /** Default `<repo>/.orchard/worktrees`. */
+  /** Default `<git common dir>/orchard/worktrees` (stateDir). */
   dir?: string;
   /** First port of wt-1's block; each slot gets 100. Default 20000. */
   portBase?: number;
@@ -85,7 +84,7 @@ export class WorktreePool {
   constructor(opts: WorktreePoolOptions) {
     this.git = opts.git;
     this.dirGiven = opts.dir !== undefined;
-    this.dir = opts.dir ?? join(opts.git.repoDir, DEFAULT_POOL_DIR);
+    this.dir = opts.dir ?? "";
     this.portBase = opts.portBase ?? 20_000;
     this.maxSlots = Math.max(1, opts.maxSlots ?? availableParallelism());
     this.eagerSlots = Math.min(this.maxSlots, opts.eagerSlots ?? this.maxSlots);
@@ -97,7 +96,7 @@ export class WorktreePool {
     });
   }
 
-  /** The pool directory (its real path once initialized). */
+  /** The pool directory (its real path once initialized; empty before, unless given). */
   get poolDir(): string {
     return this.dir;
   }
@@ -112,6 +111,7 @@ export class WorktreePool {
   async init(): Promise<void> {
     if (this.initialized) return;
     if (!this.lock) {
+      if (!this.dirGiven) this.dir = await defaultPoolDir(this.git);
       const leased = leasePoolDir(this.dir, this.dirGiven);
       this.dir = leased.dir;
       this.lock = leased;

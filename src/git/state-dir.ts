@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
-import type { Git } from "./git.js";
+import { Git } from "./git.js";
 import { repoLayout } from "./repo.js";
 
 /**
@@ -11,4 +11,14 @@ import { repoLayout } from "./repo.js";
  */
 export async function stateDir(git: Git): Promise<string> {
   return join(realpathSync.native((await repoLayout(git)).commonDir), "orchard");
+}
+
+/** `stateDir` of the repository whose work tree holds `repoDir`. */
+export function repoStateDir(repoDir: string): Promise<string> {
+  return stateDir(new Git(repoDir));
+}
+
+/** The slot pool's default directory, `<state dir>/worktrees`. */
+export async function defaultPoolDir(git: Git): Promise<string> {
+  return join(await stateDir(git), "worktrees");
 }

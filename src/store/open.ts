@@ -35,13 +35,13 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   return store;
 }
 
-/** `<repo>/.orchard/orchard.db`, creating `.orchard/` if needed. */
-export function sqliteStorePath(repoDir: string): string {
-  mkdirSync(join(repoDir, ".orchard"), { recursive: true });
-  return sqliteStoreFile(repoDir);
+/** `<state dir>/orchard.db` (the repository's state dir, git's stateDir), creating the directory if needed. */
+export function sqliteStorePath(stateDir: string): string {
+  mkdirSync(stateDir, { recursive: true });
+  return sqliteStoreFile(stateDir);
 }
 
-/** Where a repository's embedded store is, whether or not it exists. */
-export function sqliteStoreFile(repoDir: string): string {
-  return join(repoDir, ".orchard", "orchard.db");
+/** Where a repository's embedded store is in its state dir, whether or not it exists. */
+export function sqliteStoreFile(stateDir: string): string {
+  return join(stateDir, "orchard.db");
 }

@@ -90,7 +90,7 @@ describe("crash and resume", () => {
         .filter((l) => l.startsWith("worktree "))
         .map((l) => l.slice(9));
       for (const wt of worktrees.slice(1))
-        expect(wt).toContain(join(repo.dir, ".orchard", "worktrees", "wt-"));
+        expect(wt).toContain(join(repo.dir, ".git", "orchard", "worktrees", "wt-"));
     }
   }, 300_000);
 });

@@ -120,7 +120,17 @@ describe("engine", () => {
     // The attempts went on without waiting for their logs' last writes; the run waited for them.
     for (const attempt of [1, 2]) {
       const log = await readFile(
-        join(r.dir, ".orchard", "runs", result.runId, "tasks", "1.1", `attempt-${attempt}`, "agent.log"),
+        join(
+          r.dir,
+          ".git",
+          "orchard",
+          "runs",
+          result.runId,
+          "tasks",
+          "1.1",
+          `attempt-${attempt}`,
+          "agent.log",
+        ),
         "utf8",
       );
       expect(log).toContain("model said no");
@@ -185,7 +195,7 @@ describe("engine", () => {
     });
     expect(result.status).toBe("succeeded");
     expect(await landedTaskIds(r.dir, result.integrationBranch)).toEqual(["1.1", "1.2"]);
-    const slot = join(r.dir, ".orchard", "worktrees", "wt-1");
+    const slot = join(r.dir, ".git", "orchard", "worktrees", "wt-1");
     expect(await readFile(join(slot, "node_modules", "log"), "utf8")).toBe("cold 1.1\nwarm 1.2\n");
     // Ignored, so not part of any task's commit.
     expect(await r.git(["ls-tree", "-r", "--name-only", result.integrationBranch])).not.toMatch(
@@ -243,7 +253,7 @@ describe("engine", () => {
     expect(env).toMatch(new RegExp(`^ORCHARD_RUN_ID=${result.runId}$`, "m"));
     expect(env).toMatch(/^ORCHARD_SLOT=wt-\d+$/m);
     expect(env).toMatch(/^ORCHARD_TASK_ID=1\.1$/m);
-    expect(env).toContain("/.orchard/worktrees/wt-");
+    expect(env).toContain("/.git/orchard/worktrees/wt-");
     expect(await snapshotCheckout(r.dir)).toEqual(before);
   });
 

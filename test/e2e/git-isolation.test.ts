@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,5 +77,36 @@ describe("refusals before a run starts (issue 19)", () => {
     } finally {
       delete process.env.GIT_DIR;
     }
+  });
+});
+
+describe("the repository's commit hooks", () => {
+  it("are skipped on Orchard's commits by default and run with commitHooks", async () => {
+    const r = await repo();
+    const hook = join(r.dir, ".git", "hooks", "pre-commit");
+    await writeFile(hook, "#!/bin/sh\necho 'pre-commit says no' >&2\nexit 1\n", { mode: 0o755 });
+    const agentCommand = await scriptAgent("echo x > x.txt\n");
+    const off = await runPlan(r.dir, onePlan, { agent: "command", agentCommand, maxAttempts: 1 });
+    expect(off.result.status).toBe("succeeded");
+    const on = await runPlan(r.dir, onePlan, {
+      agent: "command",
+      agentCommand,
+      maxAttempts: 1,
+      commitHooks: true,
+    });
+    const task = on.result.tasks.find((t) => t.taskId === "1.1")!;
+    expect(task.status).toBe("failed");
+    expect(task.reason).toMatch(/pre-commit says no/);
+  });
+
+  it("keep the checkout and its exclude file untouched: state lives in git's directory", async () => {
+    const r = await repo();
+    const before = await snapshotCheckout(r.dir);
+    const agentCommand = await scriptAgent("echo x > x.txt\n");
+    const { result } = await runPlan(r.dir, onePlan, { agent: "command", agentCommand });
+    expect(result.status).toBe("succeeded");
+    expect(await snapshotCheckout(r.dir)).toEqual(before);
+    expect(existsSync(join(r.dir, ".orchard"))).toBe(false);
+    expect(existsSync(join(r.dir, ".git", "orchard", "orchard.db"))).toBe(true);
   });
 });

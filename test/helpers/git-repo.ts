@@ -118,25 +118,24 @@ export interface CheckoutSnapshot {
   contentHash: string;
   stash: string;
   refs: string;
+  /** `.git/info/exclude`: Orchard needs no entry there (its state lives in git's directory). */
+  exclude: string;
 }
-
-/** Orchard's own directory inside the checkout; the pool lives there and it is excluded from status. */
-const ORCHARD_DIR = ".orchard/";
 
 /**
  * Everything about a checkout that Orchard must never change: HEAD (and which branch it names), the
  * index, the working tree (status including ignored files, and a hash of every tracked and untracked
- * file's content), the stash, and every ref outside refs/heads/orchard/.
+ * file's content), the stash, every ref outside refs/heads/orchard/ and the exclude file. Orchard's
+ * state lives in git's directory, so nothing of it may show in the working tree.
  */
 export async function snapshotCheckout(repoDir: string): Promise<CheckoutSnapshot> {
   const readOnly = { ...TEST_ENV, GIT_OPTIONAL_LOCKS: "0" };
   const run = async (args: string[]) =>
     (await execa("git", args, { cwd: repoDir, env: readOnly, stdin: "ignore", reject: false })).stdout;
-  const withoutOrchard = (records: string[]) => records.filter((r) => !r.includes(ORCHARD_DIR)).join("\0");
 
   const files = (await run(["ls-files", "-z", "--cached", "--others", "--exclude-standard"]))
     .split("\0")
-    .filter((path) => path !== "" && !path.startsWith(ORCHARD_DIR));
+    .filter((path) => path !== "");
   const hash = createHash("sha256");
   for (const path of [...new Set(files)].sort()) {
     hash.update(`${path}\0${await fileFingerprint(join(repoDir, path))}\0`);
@@ -149,10 +148,18 @@ export async function snapshotCheckout(repoDir: string): Promise<CheckoutSnapsho
     head: await run(["rev-parse", "HEAD"]),
     symbolicHead: await run(["symbolic-ref", "-q", "HEAD"]),
     index: await run(["ls-files", "-s", "-z"]),
-    status: withoutOrchard((await run(["status", "--porcelain=v2", "-z", "--ignored"])).split("\0")),
+    status: await run(["status", "--porcelain=v2", "-z", "--ignored"]),
     contentHash: hash.digest("hex"),
     stash: await run(["stash", "list", "--format=%H %gs"]),
     refs,
+    exclude: await readFile(
+      join(
+        await run(["rev-parse", "--git-common-dir"]).then((d) => (d.startsWith("/") ? d : join(repoDir, d))),
+        "info",
+        "exclude",
+      ),
+      "utf8",
+    ).catch(() => ""),
   };
 }
 

@@ -42,8 +42,8 @@ export function bwrapArgs(p: Policy): string[] {
     else args.push("--ro-bind", "/dev/null", m.path);
   }
   const hidden = [p.checkout, p.poolDir];
-  for (const dir of hidden) args.push("--tmpfs", dir);
-  args.push("--ro-bind", p.gitDir, p.gitDir);
+  // The pool lives in the git directory (git's stateDir): it is hidden after that is bound back.
+  args.push("--tmpfs", p.checkout, "--ro-bind", p.gitDir, p.gitDir, "--tmpfs", p.poolDir);
   for (const dir of p.writable) args.push("--bind", dir, dir);
   for (const dir of p.readOnly) args.push("--ro-bind", dir, dir);
   args.push("--bind", p.slotDir, p.slotDir);

@@ -46,6 +46,7 @@ interface RunFlags {
   onConflict?: "retry" | "fail";
   parallel?: boolean;
   fileGuard?: boolean;
+  commitHooks?: boolean;
   maxCostUsd?: number;
   attemptBudgetUsd?: number;
   setup?: string;
@@ -174,6 +175,7 @@ function toOptions(f: RunFlags): RunOptionsInput {
   if (f.onConflict) o.onConflict = f.onConflict;
   if (f.parallel !== undefined) o.parallel = f.parallel;
   if (f.fileGuard === false) o.fileGuard = false;
+  if (f.commitHooks) o.commitHooks = true;
   if (f.maxCostUsd !== undefined) o.maxCostUsd = f.maxCostUsd;
   if (f.attemptBudgetUsd !== undefined) o.attemptBudgetUsd = f.attemptBudgetUsd;
   if (f.land) o.land = f.land;
@@ -200,6 +202,10 @@ export const registerRun: RegisterCommand = (program, io) => {
     .option("--end-batch <n>", "last batch to run", intArg("--end-batch", 1))
     .option("--parallel", "flat plans: run tasks at the same time except where their files overlap")
     .option("--no-file-guard", "let tasks of one batch that name the same file run at the same time")
+    .option(
+      "--commit-hooks",
+      "run the repository's pre-commit, commit-msg and pre-merge-commit hooks on Orchard's commits",
+    )
     .option("--print-config", `print the options the run would use (${CONFIG_FILE}, then flags) and exit`)
     .addHelpText(
       "after",

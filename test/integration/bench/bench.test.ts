@@ -120,7 +120,7 @@ describe("orchard bench --quick", () => {
     // The runs went to a private clone: not a branch, worktree or file of the repository changed.
     expect(await snapshotCheckout(repo.dir)).toEqual(before);
     expect(await repo.git(["branch", "--list"])).toBe(branches);
-    expect(existsSync(join(repo.dir, ".orchard"))).toBe(false);
+    expect(existsSync(join(repo.dir, ".git", "orchard"))).toBe(false);
   });
 
   it("refuses a --repo it could not clone and an --out it could not write before measuring anything", async () => {

@@ -18,7 +18,7 @@ describe("orchard clean", () => {
     const repo = await makeRepo();
     repos.push(repo);
     const handle = await startSlowRun(repo.dir);
-    const slot = join(repo.dir, ".orchard", "worktrees", "wt-1");
+    const slot = join(repo.dir, ".git", "orchard", "worktrees", "wt-1");
     const refsBefore = await orchardRefs(repo.dir);
     expect(refsBefore).toContain(`refs/heads/orchard/${handle.runId}/integration`);
 
@@ -47,6 +47,6 @@ describe("orchard clean", () => {
     repos.push(repo);
     const r = await cli(repo.dir, ["clean"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(existsSync(join(repo.dir, ".orchard", "orchard.db"))).toBe(false);
+    expect(existsSync(join(repo.dir, ".git", "orchard", "orchard.db"))).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ describe("orchard run names its agent (issue 21 item 2)", () => {
     expect(r.stderr).toMatch(/AGENT\s+INSTALLED\s+VERSION/);
     expect(r.stderr).toMatch(/^claude\s/m);
     expect(r.stdout).toBe("");
-    expect(existsSync(join(repo.dir, ".orchard", "orchard.db"))).toBe(false);
+    expect(existsSync(join(repo.dir, ".git", "orchard", "orchard.db"))).toBe(false);
   });
 
   it("runs when every task names its agent in the plan", async () => {

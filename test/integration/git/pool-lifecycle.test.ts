@@ -19,7 +19,7 @@ beforeEach(async () => {
 });
 afterEach(() => repo.cleanup());
 
-const poolDir = () => join(repo.dir, ".orchard", "worktrees");
+const poolDir = () => join(repo.dir, ".git", "orchard", "worktrees");
 const worktreePaths = async () =>
   (await repo.git(["worktree", "list", "--porcelain"]))
     .split("\n")
@@ -99,12 +99,17 @@ describe("WorktreePool.init after a crash", () => {
     await after.destroy();
   });
 
-  it("excludes .orchard/ through .git/info/exclude, once", async () => {
-    for (let i = 0; i < 2; i++) await new WorktreePool({ git: new Git(repo.dir) }).init();
-    const exclude = await readFile(join(repo.dir, ".git", "info", "exclude"), "utf8");
-    expect(exclude.split("\n").filter((line) => line === "/.orchard/")).toHaveLength(1);
-    expect(await repo.git(["status", "--porcelain", "--untracked-files=all"])).toBe("");
-    expect(await repo.read(".gitignore")).toBe("node_modules/\n");
+  it("keeps its slots in git's directory: nothing in the working tree, no exclude entry", async () => {
+    const exclude = await readFile(join(repo.dir, ".git", "info", "exclude"), "utf8").catch(() => "");
+    const pool = new WorktreePool({ git: new Git(repo.dir) });
+    await pool.init();
+    const slot = await pool.acquire("main", "orchard/r/tasks/1");
+    expect(slot.dir).toBe(join(repo.dir, ".git", "orchard", "worktrees", "wt-1"));
+    expect(await readFile(join(repo.dir, ".git", "info", "exclude"), "utf8").catch(() => "")).toBe(exclude);
+    expect(await repo.git(["status", "--porcelain", "--untracked-files=all", "--ignored"])).toBe("");
+    pool.release(slot);
+    await pool.settled();
+    await pool.destroy();
   });
 });
 

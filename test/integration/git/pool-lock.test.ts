@@ -39,7 +39,7 @@ describe("the pool directory's lock", () => {
   it("is refused while another live process holds it, and taken over once that process is gone", async () => {
     const repo = await makeRepo();
     repos.push(repo);
-    const dir = join(repo.dir, ".orchard", "worktrees");
+    const dir = join(repo.dir, ".git", "orchard", "worktrees");
     const other = anotherProcess();
     holdAs(dir, other);
     expect(takePoolLock(dir)).toEqual({ heldBy: { pid: other, host: hostname() } });
@@ -53,8 +53,8 @@ describe("the pool directory's lock", () => {
   it("is shared by the pools of one process and given back by the last of them", async () => {
     const repo = await makeRepo();
     repos.push(repo);
-    const dir = join(repo.dir, ".orchard", "worktrees");
-    mkdirSync(join(repo.dir, ".orchard"), { recursive: true });
+    const dir = join(repo.dir, ".git", "orchard", "worktrees");
+    mkdirSync(join(repo.dir, ".git", "orchard"), { recursive: true });
     const first = takePoolLock(dir);
     const second = takePoolLock(dir);
     if (!("release" in first) || !("release" in second))
@@ -68,7 +68,7 @@ describe("the pool directory's lock", () => {
   it("sends a run to a pool of its own while another process's run holds the default one, touching nothing there", async () => {
     const repo = await makeRepo();
     repos.push(repo);
-    const busy = join(repo.dir, ".orchard", "worktrees");
+    const busy = join(repo.dir, ".git", "orchard", "worktrees");
     mkdirSync(join(busy, "wt-1"), { recursive: true });
     // What the other run's agent is writing: start-up recovery of that pool would delete it.
     writeFileSync(join(busy, "wt-1", "work-in-progress.txt"), "half done\n");
@@ -77,7 +77,7 @@ describe("the pool directory's lock", () => {
     const { result } = await runPlan(repo.dir, plan);
     expect(result.status).toBe("succeeded");
     expect(existsSync(join(busy, "wt-1", "work-in-progress.txt"))).toBe(true);
-    expect(existsSync(join(repo.dir, ".orchard", "worktrees-2", "wt-1"))).toBe(true);
+    expect(existsSync(join(repo.dir, ".git", "orchard", "worktrees-2", "wt-1"))).toBe(true);
     expect(existsSync(`${busy}-2.lock`)).toBe(false);
   });
 

@@ -66,7 +66,7 @@ describe("WorktreePool", () => {
     expect(byId("wt-1")).toMatchObject({ index: 1, portBase: 20_000, base: repo.head });
     expect(byId("wt-2")).toMatchObject({ index: 2, portBase: 20_100, base: repo.head });
     for (const slot of [a, b]) {
-      expect(slot.dir).toBe(join(repo.dir, ".orchard", "worktrees", slot.id));
+      expect(slot.dir).toBe(join(repo.dir, ".git", "orchard", "worktrees", slot.id));
       expect(await head(slot.dir)).toBe(repo.head);
       expect(await branchOf(slot.dir)).toBe(`refs/heads/${slot.branch}`);
       expect(await status(slot.dir)).toBe("");
@@ -101,7 +101,7 @@ describe("WorktreePool", () => {
       await first.settled();
       first.releaseDir();
       const saved = JSON.parse(
-        await readFile(join(repo.dir, ".orchard", "worktrees", ".slot-costs.json"), "utf8"),
+        await readFile(join(repo.dir, ".git", "orchard", "worktrees", ".slot-costs.json"), "utf8"),
       ) as { madeMs: number };
       expect(saved.madeMs).toBeGreaterThan(0);
 
@@ -440,8 +440,8 @@ describe("WorktreePool", () => {
       await pool.settled();
       for (const s of pool.slots()) expect(s.state).toBe("free");
       for (const s of pool.slots()) {
-        expect(await status(join(repo.dir, ".orchard", "worktrees", s.id))).toBe("");
-        expect(await branchOf(join(repo.dir, ".orchard", "worktrees", s.id))).toBe("detached");
+        expect(await status(join(repo.dir, ".git", "orchard", "worktrees", s.id))).toBe("");
+        expect(await branchOf(join(repo.dir, ".git", "orchard", "worktrees", s.id))).toBe("detached");
       }
     });
   });

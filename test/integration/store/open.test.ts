@@ -8,10 +8,10 @@ import { openStore, sqliteStorePath } from "../../../src/store/index.js";
 const repo = mkdtempSync(join(tmpdir(), "orchard-repo-"));
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-it("sqliteStorePath is <repo>/.orchard/orchard.db and creates the directory", () => {
-  const path = sqliteStorePath(repo);
-  expect(path).toBe(join(repo, ".orchard", "orchard.db"));
-  expect(existsSync(join(repo, ".orchard"))).toBe(true);
+it("sqliteStorePath is <state dir>/orchard.db and creates the directory", () => {
+  const path = sqliteStorePath(join(repo, "state"));
+  expect(path).toBe(join(repo, "state", "orchard.db"));
+  expect(existsSync(join(repo, "state"))).toBe(true);
 });
 
 it("opens SQLite in WAL mode with foreign keys, and records the applied migration", async () => {

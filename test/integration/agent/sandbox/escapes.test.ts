@@ -21,7 +21,7 @@ describe.skipIf(problem)(`an agent in the sandbox${problem ? ` (skipped: ${probl
   it("cannot write outside its slot or read HOME's secrets; only its slot's changes land; no secret leaks", async () => {
     const repo = await makeRepo({ files: { "README.md": "# demo\n" } });
     try {
-      const pool = join(repo.dir, ".orchard", "worktrees");
+      const pool = join(repo.dir, ".git", "orchard", "worktrees");
       const before = await snapshotCheckout(repo.dir);
       const { result } = await runPlan(repo.dir, `# Escapes\n\n## Batch 1: Escapes\n\n${plan}`, {
         mode: "sandbox",
