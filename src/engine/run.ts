@@ -8,7 +8,6 @@ import {
   ensureRepo,
   Git,
   LandingWorktree,
-  repoStateDir,
   resolveBase,
   stateDir,
   tryRevParse,
@@ -17,13 +16,11 @@ import {
 } from "../git/index.js";
 import { planGraph } from "../plan/index.js";
 import type { Plan, PlanTask } from "../plan/types.js";
-import { openStore, sqliteStorePath } from "../store/index.js";
 import {
   isFinalRun,
   isFinalTask,
   type NewRun,
   type RunId,
-  type RunRecord,
   type RunStatus,
   type Store,
   type TaskRecord,
