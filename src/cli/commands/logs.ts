@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { loadRun } from "../../engine/repo-store.js";
 import { OrchardError } from "../../errors.js";
 import { println } from "../io.js";
+import { renderClaudeLog } from "../render/claude-log.js";
 import type { RegisterCommand } from "./index.js";
 import { repoOption, withStore } from "./shared.js";
 
@@ -16,11 +17,15 @@ export const registerLogs: RegisterCommand = (program, io) => {
   )
     .option("--attempt <n>", "which attempt (default the last)")
     .option("--json", "print JSON")
+    .option(
+      "--raw",
+      "the agent's output as it wrote it (Claude Code's stream-json is shown readable by default)",
+    )
     .action(
       async (
         runId: string,
         taskId: string | undefined,
-        flags: { repo?: string; json?: boolean; attempt?: string },
+        flags: { repo?: string; json?: boolean; attempt?: string; raw?: boolean },
       ) => {
         await withStore(io, flags.repo, async (store) => {
           const run = await loadRun(store, runId);
@@ -92,7 +97,7 @@ export const registerLogs: RegisterCommand = (program, io) => {
             io.stdout.write(setupLog);
             println(io.stdout, "# the agent:");
           }
-          io.stdout.write(text);
+          io.stdout.write(flags.raw ? text : (renderClaudeLog(text, io.stdout.columns ?? 120) ?? text));
           if (verifyLog !== null) {
             println(io.stdout, "# verification:");
             io.stdout.write(verifyLog);
