@@ -290,6 +290,27 @@ describe("landing on GitHub (--land pr | run-pr) against the stand-in", () => {
     }
   });
 
+  it("a task whose verification prints the token's variable leaves no trace of it in the logs or the pull request", async () => {
+    const plan = `# Leaky
+
+### Task 1: Print the environment
+**Files:**
+- Create: \`src/env.txt\`
+
+**Verification:**
+- \`echo "token is $GITHUB_TOKEN"\`
+`;
+    const { result, events } = await runPlan(repo.dir, plan, { land: "pr", githubApiUrl: github.apiUrl });
+    expect(result.status).toBe("succeeded");
+    // The command ran and its output was logged, masked.
+    expect((await filesHolding(repo.dir, "token is ")).length).toBeGreaterThan(0);
+    expect(await filesHolding(repo.dir, TOKEN)).toEqual([]);
+    expect(JSON.stringify(events)).not.toContain(TOKEN);
+    expect(
+      github.requests.filter((r) => r.requestBody.includes(TOKEN) || r.responseBody.includes(TOKEN)),
+    ).toEqual([]);
+  });
+
   it("refuses to start without a token, saying what to set", async () => {
     delete process.env.GITHUB_TOKEN;
     await expect(runPlan(repo.dir, THREE_TASKS, { land: "pr", githubApiUrl: github.apiUrl })).rejects.toThrow(
