@@ -1,4 +1,10 @@
-import { type AgentInstallation, checkInstallations, listPresets } from "../../agent/index.js";
+import {
+  type AgentInstallation,
+  checkInstallations,
+  listPresets,
+  probeSandbox,
+  type SandboxSupport,
+} from "../../agent/index.js";
 import { println } from "../io.js";
 import type { RegisterCommand } from "./index.js";
 
@@ -9,9 +15,15 @@ export const registerAgents: RegisterCommand = (program, io) => {
     .description("list the agent presets, whether each CLI is installed, and its version")
     .option("--json", "print JSON")
     .action(async (flags: { json?: boolean }) => {
-      const rows = await checkInstallations(listPresets(), io.env, io.cwd);
+      const [rows, sandbox] = await Promise.all([
+        checkInstallations(listPresets(), io.env, io.cwd),
+        flags.json ? undefined : probeSandbox(io.env),
+      ]);
       if (flags.json) println(io.stdout, JSON.stringify(rows, null, 2));
-      else printTable(rows, io.stdout);
+      else {
+        printTable(rows, io.stdout);
+        if (sandbox) printSandbox(sandbox, io.stdout);
+      }
     });
 };
 
@@ -30,6 +42,17 @@ export function printTable(rows: AgentInstallation[], out: NodeJS.WritableStream
       `not found: put the CLI on PATH, or point ${missing.map((r) => r.binaryEnv).join(" / ")} at it`,
     );
   }
+}
+
+/** Whether `--mode sandbox` can confine agents here, and what to install when it cannot. */
+function printSandbox(s: SandboxSupport, out: NodeJS.WritableStream): void {
+  println(out);
+  println(
+    out,
+    s.available
+      ? `sandbox (--mode sandbox): available (bubblewrap at ${s.bwrap})`
+      : `sandbox (--mode sandbox): unavailable: ${s.problem}`,
+  );
 }
 
 function installedCell(r: AgentInstallation): string {

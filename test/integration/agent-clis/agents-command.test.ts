@@ -2,7 +2,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { checkInstallations, listPresets } from "../../../src/agent/index.js";
+import { checkInstallations, listPresets, probeSandbox } from "../../../src/agent/index.js";
 import { registerAgents } from "../../../src/cli/commands/agents.js";
 import type { CliIo } from "../../../src/cli/io.js";
 import { REAL_CLI_BINS, realCli } from "./helpers.js";
@@ -41,6 +41,20 @@ describe("orchard agents", () => {
     });
     expect(rows.find((r) => r.name === "scripted")).toMatchObject({ installed: true, command: null });
     expect(rows.map((r) => r.name)).toEqual(listPresets().map((p) => p.name));
+  });
+
+  it("says whether --mode sandbox can confine agents here, and what to install when it cannot", async () => {
+    const without = await agents({ PATH: "/nonexistent" });
+    expect(without).toMatch(
+      /^sandbox \(--mode sandbox\): unavailable: bubblewrap \(bwrap\) is not on PATH: install bubblewrap/m,
+    );
+    const support = await probeSandbox(process.env);
+    const here = await agents(process.env);
+    expect(here).toContain(
+      support.available
+        ? `sandbox (--mode sandbox): available (bubblewrap at ${support.bwrap})`
+        : `sandbox (--mode sandbox): unavailable: ${support.problem}`,
+    );
   });
 
   it.skipIf(!realCli("claude") || !realCli("codex"))(
