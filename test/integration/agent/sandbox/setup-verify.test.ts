@@ -31,7 +31,7 @@ describe.skipIf(problem)(
       });
       try {
         const before = await snapshotCheckout(repo.dir);
-        const escape = [
+        const escapes = [
           `touch ${repo.dir}/escaped-$ORCHARD_TASK_ID`,
           `touch ${scratch.home}/escaped-$ORCHARD_TASK_ID`,
           `cat ${scratch.home}/.ssh/id_ed25519`,
@@ -39,13 +39,13 @@ describe.skipIf(problem)(
         // Installs only when node_modules is missing, and counts the installs in the slot.
         const setup = [
           "if [ ! -d node_modules/dep ]; then npm install --offline --no-audit --no-fund --no-package-lock --loglevel=error && echo installed >> node_modules/.installs; fi",
-          ...escape.map((line) => `if ${line} 2>/dev/null; then echo ESCAPED; exit 1; fi`),
+          ...escapes.map((line) => `if ${line} 2>/dev/null; then echo ESCAPED; exit 1; fi`),
         ].join("\n");
         const tasks = ["1.1", "1.2", "1.3"].map(
           (id) =>
             `### Task ${id}: Use dep ${id}\n**Files:**\n- Create: \`f${id}.txt\`\n\n\`\`\`text\nf${id}\n\`\`\`\n\n` +
             "**Verification:**\n```bash\nnode -e \"process.exit(require('dep') === 42 ? 0 : 1)\"\n" +
-            escape.map((line) => `! ${line}`).join("\n") +
+            escapes.map((line) => `! ${line}`).join("\n") +
             "\n```\n",
         );
         const { result } = await runPlan(repo.dir, `# Dep\n\n## Batch 1: Dep\n\n${tasks.join("\n")}`, {
