@@ -33,7 +33,14 @@ function relay(port: number, target: string): Promise<number> {
 }
 
 const ports = portList ? portList.split(",").map(Number) : [];
-await Promise.all(ports.map((p) => relay(p, join(gateDir, `port-${p}.sock`))));
+await Promise.all(
+  ports.map((p) =>
+    relay(p, join(gateDir, `port-${p}.sock`)).catch((err: Error) => {
+      // Ports below 1024 need a capability the sandbox does not keep; the proxy still reaches them.
+      process.stderr.write(`orchard sandbox: no relay for 127.0.0.1:${p} (${err.message}); use HTTP_PROXY\n`);
+    }),
+  ),
+);
 const proxyPort = await relay(0, join(gateDir, "proxy.sock"));
 const proxy = `http://127.0.0.1:${proxyPort}`;
 const child = spawn(file, args, {
