@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../../src/server/index.js";
 import { makeRepo, type TestRepo } from "../../helpers/git-repo.js";
-import { AGENT_FIXTURES } from "../../helpers/orchard.js";
+import { AGENT_FIXTURES, orchard } from "../../helpers/orchard.js";
 import { Client, checkAgainstOpenApi, serveRepo, waitFor } from "../../helpers/server.js";
 import { ONE_FAILS, TWO_BATCHES } from "./plans.js";
 
@@ -213,5 +213,40 @@ describe("/api/runs", () => {
       await bare.close();
     }
     expect((await api.get("/api/runs")).body.total).toBe(0);
+  });
+
+  it("shutting down lets running attempts finish and leaves the run interrupted, resumable; the CLI sees it", async () => {
+    const plan = ["1", "2", "3"]
+      .map((n) => `### Task ${n}: Slow ${n}\n**Files:**\n- Create: \`s-${n}.txt\`\n\nSleep.\n`)
+      .join("\n");
+    const started = await api.post("/api/runs", {
+      planMarkdown: plan,
+      options: { agentCommand: `node ${AGENT_FIXTURES}/sleep.mjs 1500 s-{task_id}.txt` },
+    });
+    const id = started.body.id as string;
+    await waitFor("the first agent", async () => {
+      const t = await api.get(`/api/runs/${id}/tasks/1`);
+      return t.body.status === "running" ? true : undefined;
+    });
+    await server.close();
+    server = await serveRepo(repo.dir);
+    api = new Client(server.url);
+    expect(server.unfinished.map((r) => r.id)).toEqual([id]);
+    const stopped = await api.get(`/api/runs/${id}`);
+    expect(stopped.body.status).toBe("interrupted");
+    // The attempt under way when the server stopped finished and landed; nothing after it started.
+    expect(stopped.body.tasks.map((t: { status: string }) => t.status)).toEqual([
+      "landed",
+      "pending",
+      "pending",
+    ]);
+
+    const cli = await orchard(["status", "--json"], { cwd: repo.dir });
+    expect(JSON.parse(cli.stdout).map((r: { id: string }) => r.id)).toContain(id);
+
+    expect((await api.post(`/api/runs/${id}/resume`)).status).toBe(202);
+    const again = await api.post(`/api/runs/${id}/resume`);
+    expect([again.status, again.body.error.code]).toEqual([409, "RUN_BUSY"]);
+    expect(await finished(id)).toMatchObject({ status: "succeeded", counts: { landed: 3 } });
   });
 });
