@@ -58,8 +58,9 @@ export function classifyHeading(node: Heading): SectionHeading | undefined {
  * heading no deeper than its own. Sections go to `sink` as they end, so a caller can read each one while
  * the rest of the document is still being parsed.
  */
-// "### 1A. Remove the clone" or "### 2.3 Wire it up" under "## Phase 1"/"## Phase 2": a task of that phase.
-const PHASE_ITEM = /^(\d+(?:[A-Za-z]+|(?:\.\d+)+[A-Za-z]?))[.:)]?\s+(\S.*)$/;
+// "### 1A. Remove the clone" under "## Phase 1": a task of that phase. Only a number with a letter and a
+// stop: "### 1.1 Background" is how documents number their sections, and stays a heading.
+const PHASE_ITEM = /^(\d+[A-Za-z])[.:)]\s+(\S.*)$/;
 
 /** A numbered heading inside a batch whose number extends the batch's: read as one of its tasks. */
 function phaseItem(node: Heading, batch: SectionHeading | undefined): SectionHeading | undefined {
@@ -67,8 +68,7 @@ function phaseItem(node: Heading, batch: SectionHeading | undefined): SectionHea
   const m = PHASE_ITEM.exec(textOf(node).trim());
   if (!m) return undefined;
   const id = m[1]!;
-  const next = id.charAt(batch.id.length);
-  if (!id.startsWith(batch.id) || !(next === "." || /[A-Za-z]/.test(next))) return undefined;
+  if (id.slice(0, -1) !== batch.id) return undefined;
   return { kind: "task", id, title: m[2]!.trim(), node };
 }
 

@@ -202,6 +202,8 @@ describe("reading rules of issue 22", () => {
         "### 1B. Fix precedence",
         "**Depends on:** 1A (same file)",
         "## Phase 2: Docs",
+        "### 2.2 Background",
+        "Sections numbered as documents number them stay headings.",
         "## Task 2.1: Write",
         "### 2.1.1 Outline",
         "text",
