@@ -1,7 +1,8 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "../helpers/git-repo.js";
+import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
 import { AGENT_FIXTURES, landedTaskIds, orchard } from "../helpers/orchard.js";
 
 /**
@@ -46,7 +47,9 @@ describe("crash and resume", () => {
       const killAfter = Math.floor(Math.random() * 1800);
       let timer: NodeJS.Timeout | undefined;
       child.stdout?.on("data", (chunk: Buffer) => {
-        if (!timer && chunk.toString().includes(" started: "))
+        // The first agent's start (`task … started in wt-…`): the run's own "started" line is printed
+        // before the progress listens, so it never showed and this timer never started.
+        if (!timer && / started in /.test(chunk.toString()))
           timer = setTimeout(() => child.kill("SIGKILL"), killAfter);
       });
       const first = await child;
@@ -91,6 +94,78 @@ describe("crash and resume", () => {
         .map((l) => l.slice(9));
       for (const wt of worktrees.slice(1))
         expect(wt).toContain(join(repo.dir, ".git", "orchard", "worktrees", "wt-"));
+    }
+  }, 300_000);
+
+  it("two crashes in one attempt do not use up the task's attempts (issue 20 item 2)", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    await repo.write("plan.md", "### Task 1: One\n**Files:**\n- Create: `out-1.txt`\n\nx\n");
+    await repo.commit("plan");
+    const agent = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 120000 out-{task_id}.txt`;
+    const killOnStart = (child: ReturnType<typeof orchard>) =>
+      child.stdout?.on("data", (chunk: Buffer) => {
+        if (/ started in /.test(chunk.toString())) child.kill("SIGKILL");
+      });
+    const first = orchard(["run", "plan.md", "--agent-command", agent, "--max-attempts", "1"], {
+      cwd: repo.dir,
+    });
+    killOnStart(first);
+    expect((await first).signal).toBe("SIGKILL");
+    const runId = JSON.parse((await orchard(["status", "--json"], { cwd: repo.dir })).stdout)[0].id as string;
+    const second = orchard(["resume", runId], { cwd: repo.dir });
+    killOnStart(second);
+    const killedAgain = await second;
+    expect(killedAgain.signal, killedAgain.all).toBe("SIGKILL");
+
+    const fast = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 1 out-{task_id}.txt`;
+    const last = await orchard(["resume", runId, "--agent-command", fast], { cwd: repo.dir });
+    expect(last.exitCode, last.all).toBe(0);
+    const status = JSON.parse((await orchard(["status", runId, "--json"], { cwd: repo.dir })).stdout);
+    expect(status.tasks[0].status).toBe("landed");
+  }, 120_000);
+
+  it("a kill during the run's start leaves a run that resume finishes, or none at all", async () => {
+    for (let iteration = 0; iteration < 3; iteration++) {
+      const repo = await makeRepo();
+      repos.push(repo);
+      await repo.write("plan.md", plan);
+      await repo.commit("plan");
+      const before = await snapshotCheckout(repo.dir);
+      const agent = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 50 out-{task_id}.txt`;
+      const child = orchard(["run", "plan.md", "--agent-command", agent, "--workers", "3"], {
+        cwd: repo.dir,
+      });
+      // Killed between the store's creation and the first agent: the run's record, its integration
+      // branch and its slots are being made.
+      const store = join(repo.dir, ".orchard", "orchard.db");
+      const killAfter = Math.floor(Math.random() * 150);
+      const poll = setInterval(() => {
+        if (existsSync(store)) {
+          clearInterval(poll);
+          setTimeout(() => child.kill("SIGKILL"), killAfter);
+        }
+      }, 5);
+      child.stdout?.on("data", (chunk: Buffer) => {
+        if (/ started in /.test(chunk.toString())) child.kill("SIGKILL");
+      });
+      await child;
+      clearInterval(poll);
+      const runs = JSON.parse((await orchard(["status", "--json"], { cwd: repo.dir })).stdout) as Array<{
+        id: string;
+      }>;
+      expect(runs.length).toBeLessThanOrEqual(1);
+      const runId = runs[0]?.id;
+      const finished = runId
+        ? await orchard(["resume", runId, "--json"], { cwd: repo.dir })
+        : await orchard(["run", "plan.md", "--agent-command", agent, "--json"], { cwd: repo.dir });
+      expect(finished.exitCode, finished.all).toBe(0);
+      const result = JSON.parse(finished.stdout) as { integrationBranch: string };
+      const landed = await landedTaskIds(repo.dir, result.integrationBranch);
+      expect([...landed].sort()).toEqual([...TASKS].sort());
+      const fsck = await execa("git", ["fsck", "--no-progress"], { cwd: repo.dir, reject: false });
+      expect(fsck.exitCode, fsck.stderr).toBe(0);
+      expect(await snapshotCheckout(repo.dir)).toEqual(before);
     }
   }, 300_000);
 });
