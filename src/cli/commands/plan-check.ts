@@ -71,15 +71,30 @@ function describe(plan: Plan, graph: PlanGraph, file: string, flags: CheckFlags)
   });
   const skipped = plan.tasks.filter((t) => t.skip).map((t) => t.id);
   if (skipped.length > 0) lines.push(`  (skipped, already completed: ${skipped.join(", ")})`);
-  if (plan.warnings.length > 0) {
-    lines.push("", `Warnings (${plan.warnings.length}):`);
-    for (const w of plan.warnings) {
-      const at = w.pos ? `${file}:${w.pos.line}:${w.pos.column}: ` : "";
-      lines.push(`  ${at}${w.message}`);
-    }
+  const notes = [
+    ...plan.warnings.map((w) => `${w.pos ? `${file}:${w.pos.line}:${w.pos.column}: ` : ""}${w.message}`),
+    ...executionModeNotes(plan),
+  ];
+  if (notes.length > 0) {
+    lines.push("", `Warnings (${notes.length}):`);
+    for (const note of notes) lines.push(`  ${note}`);
   }
   lines.push("", "Plan is valid.");
   return lines;
+}
+
+/**
+ * `**Execution Mode:**` on a batch is shown, not applied: the run's --workers (or --mode local) decides how
+ * many tasks run at once. The original format's seed plans write `local` on batches meant to run in
+ * parallel ("Parallel Test - 3 Tasks"), so honouring it would serialize them (issue 21 item 6).
+ */
+function executionModeNotes(plan: Plan): string[] {
+  const local = plan.batches.filter((b) => b.executionMode === "local").map((b) => b.id);
+  if (local.length === 0) return [];
+  const which = local.length === 1 ? `batch ${local[0]}` : `batches ${local.join(", ")}`;
+  return [
+    `**Execution Mode:** local on ${which} is not applied: the run's --workers decides how many tasks run at once (--workers 1 or --mode local runs them one at a time)`,
+  ];
 }
 
 function batchLine(batch: PlanBatch, flags: CheckFlags): string {

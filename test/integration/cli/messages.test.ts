@@ -65,4 +65,18 @@ describe("messages a new user stumbles over (issue 21 item 5)", () => {
     expect(head).toMatch(/^RUN\s+STATUS\s+LANDED\s+CREATED\s+PLAN$/);
     expect(row).toMatch(/^exec_\S+\s+succeeded\s+1\/1\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\S*plan\.md$/);
   });
+
+  it("plan check warns that a batch's **Execution Mode:** local is not applied: --workers decides (item 6)", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    await repo.write(
+      "plan.md",
+      "## Batch 1: A\n**Dependencies:** None\n**Execution Mode:** local\n\n### Task 1.1: a\n**Files:** `a.ts`\n\nx\n",
+    );
+    const r = await cli(repo.dir, ["plan", "check", "plan.md"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.replace(/\s+/g, " ")).toContain(
+      "**Execution Mode:** local on batch 1 is not applied: the run's --workers decides how many tasks run at once",
+    );
+  });
 });
