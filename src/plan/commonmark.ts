@@ -104,9 +104,9 @@ export class LineParser {
   }
 }
 
-const FIELD_LINE = /\*\*[^*\r\n]{1,40}?(?::\*\*|\*\*[ \t]*:)/y;
+const FIELD_LINE = /\*\*(?:[^*\r\n]{1,40}?(?::\*\*|\*\*[ \t]*:)|step[ \t]+\d)/iy;
 
-/** A line that starts at column 0 with `**Name:**` or `**Name**:`. */
+/** A line that starts at column 0 with `**Name:**`, `**Name**:` or `**Step N`. */
 function isFieldLine(text: string, at: number): boolean {
   if (text.charCodeAt(at) !== 42 || text.charCodeAt(at + 1) !== 42) return false;
   FIELD_LINE.lastIndex = at;
@@ -119,7 +119,7 @@ function isFieldLine(text: string, at: number): boolean {
  */
 function closeLazyParagraph(p: Internals): void {
   const tip = p.tip;
-  if (!tip || tip.type !== "paragraph" || tip.parent === p.doc) return;
+  if (tip?.type !== "paragraph" || tip.parent === p.doc) return;
   while (p.tip && p.tip !== p.doc) p.finalize(p.tip, p.lineNumber);
   p.lastMatchedContainer = p.doc;
 }

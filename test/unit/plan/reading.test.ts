@@ -77,6 +77,9 @@ describe("reading rules of issue 22", () => {
       expect(t.implementation).toContain("Step 1");
     }
     expect(paths(one("**Files:**", "- `a.ts`", "- **Step 1:** edit it"))).toEqual(["a.ts"]);
+    const lazy = one("**Files:**", "- Create: `a.py`", "**Step 1: Write the failing test**", "text");
+    expect(lazy.files).toEqual([{ path: "a.py", kind: "create" }]);
+    expect(lazy.steps).toEqual(["Step 1: Write the failing test"]);
   });
 
   it("annotations after a path are kept as the file's note, not read as paths", () => {
