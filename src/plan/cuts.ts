@@ -108,7 +108,8 @@ export function strayFences(text: string, starts: number[]): Set<number> {
         open = undefined;
         continue;
       }
-      if (info === "" || !open.bare || !open.task) continue;
+      // A shorter fence inside a longer one (a sample plan in ````) is content, as a person reads it too.
+      if (info === "" || !open.bare || !open.task || m[1].length < open.len) continue;
       stray.add(open.line);
     } else if (char === "`" && info.includes("`")) continue;
     open = { line, char, len: m[1].length, bare: info === "", task: false };

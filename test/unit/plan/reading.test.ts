@@ -263,6 +263,21 @@ describe("headings a person sees", () => {
   it("a balanced fence that shows a task heading as an example keeps it as code", () => {
     const plan = parsePlan(lines("### Task 1: a", "**Files:** `a`", "", "~~~", "### Task 7: example", "~~~"));
     expect(plan.tasks.map((t) => t.id)).toEqual(["1"]);
+    const sample = parsePlan(
+      lines(
+        "### Task 1: a",
+        "**Files:** `a`",
+        "",
+        "````",
+        "### Task 7: example",
+        "```bash",
+        "x",
+        "```",
+        "````",
+      ),
+    );
+    expect(sample.tasks.map((t) => t.id)).toEqual(["1"]);
+    expect(sample.warnings.filter((w) => w.code === "STRAY_FENCE")).toEqual([]);
   });
 });
 
