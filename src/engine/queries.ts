@@ -258,3 +258,29 @@ export async function checkPlan(
   const graph = planGraph(plan, { parallel: opts.parallel === true, fileGuard: opts.fileGuard !== false });
   return { ok: true, plan, graph: { edges: Object.fromEntries(graph.edges), waves: graph.waves } };
 }
+
+export interface TaskPull {
+  /** Null for the run's single pull request (`--land run-pr`). */
+  taskId: string | null;
+  number: number;
+  url: string;
+  state: "open" | "merged" | "blocked";
+}
+
+/** Every pull request of a run, in the state its last `forge:pull` event left it, by task (run-pr: key null). */
+export async function runPulls(store: Store, runId: string): Promise<Map<string | null, TaskPull>> {
+  const run = await loadRun(store, runId);
+  const pulls = new Map<string | null, TaskPull>();
+  for (let after = 0; ; ) {
+    const page = await store.listEvents(run.id, after, 1000);
+    for (const e of page) {
+      if (e.type !== "forge:pull") continue;
+      const d = e.data as Omit<TaskPull, "taskId"> & { taskId?: string | null };
+      const taskId = d.taskId ?? null;
+      pulls.set(taskId, { taskId, number: d.number, url: d.url, state: d.state });
+    }
+    if (page.length < 1000) break;
+    after = page.at(-1)?.seq ?? after;
+  }
+  return pulls;
+}

@@ -3,6 +3,8 @@ import {
   batchNumbers,
   isRunLive,
   loadRun,
+  runPulls,
+  type TaskPull,
   taskBranch,
   taskCommits,
 } from "../../engine/index.js";
@@ -25,7 +27,11 @@ const iso = (ms: number | null | undefined) =>
 /** A run and the batches of its range (`start_batch`…`end_batch`), with their numbers and tasks in plan order. */
 export async function legacyScope(store: Store, executionId: string) {
   const run = await loadRun(store, executionId);
-  const [batches, tasks] = await Promise.all([store.listBatches(run.id), store.listTasks(run.id)]);
+  const [batches, tasks, pulls] = await Promise.all([
+    store.listBatches(run.id),
+    store.listTasks(run.id),
+    runPulls(store, run.id),
+  ]);
   const plan = JSON.parse(run.planJson) as Plan;
   const options = JSON.parse(run.optionsJson) as { startBatch?: number; endBatch?: number };
   const numbers = batchNumbers(plan);
@@ -40,15 +46,18 @@ export async function legacyScope(store: Store, executionId: string) {
       ...b,
       tasks: tasks.filter((t) => t.batchId === b.batch.batchId).sort((x, y) => x.index - y.index),
     }));
-  return { run, scoped };
+  return { run, scoped, pulls };
 }
 
+type Pulls = Map<string | null, TaskPull>;
 type Scoped = Awaited<ReturnType<typeof legacyScope>>["scoped"][number];
 
 /** A task that did not run because one it depends on failed (or was skipped the same way). */
 const blocked = (t: TaskRecord) => t.status === "skipped" && t.reason?.startsWith("depends on") === true;
 
-export function taskWord(t: TaskRecord): LegacyTaskT["status"] {
+/** A task landed on the integration branch whose pull request is still open is `pr_created` until it merges. */
+export function taskWord(t: TaskRecord, pull?: TaskPull): LegacyTaskT["status"] {
+  if (t.status === "landed" && pull && pull.state !== "merged") return "pr_created";
   switch (t.status) {
     case "pending":
     case "queued":
@@ -75,16 +84,22 @@ function taskError(t: TaskRecord): string | null {
   return null;
 }
 
-export async function legacyTask(store: Store, run: RunRecord, t: TaskRecord): Promise<LegacyTaskT> {
+export async function legacyTask(
+  store: Store,
+  run: RunRecord,
+  t: TaskRecord,
+  pulls: Pulls,
+): Promise<LegacyTaskT> {
   const attempts = t.attempt > 0 ? await store.listAttempts(run.id, t.taskId) : [];
+  const pull = pulls.get(t.taskId);
   return {
     id: `${run.id}:${t.taskId}`,
     task_number: t.taskId,
     task_title: t.title,
     branch_name: taskBranch(run.id, t.taskId),
-    pr_number: null,
-    pr_url: null,
-    status: taskWord(t),
+    pr_number: pull?.number ?? null,
+    pr_url: pull?.url ?? null,
+    status: taskWord(t, pull),
     commits: await taskCommits(run.repo, t),
     started_at: iso(attempts[0]?.startedAt),
     completed_at: isFinalTask(t.status) ? iso(t.updatedAt) : null,
@@ -92,9 +107,14 @@ export async function legacyTask(store: Store, run: RunRecord, t: TaskRecord): P
   };
 }
 
-export function batchWord(batch: BatchRecord, tasks: readonly TaskRecord[]): LegacyBatchT["status"] {
+export function batchWord(
+  batch: BatchRecord,
+  tasks: readonly TaskRecord[],
+  pulls: Pulls = new Map(),
+): LegacyBatchT["status"] {
   if (tasks.every((t) => isFinalTask(t.status))) {
-    return tasks.some((t) => taskWord(t) === "failed") ? "failed" : "complete";
+    // A batch whose tasks wait only for their pull requests to be merged on GitHub is done here.
+    return tasks.some((t) => taskWord(t, pulls.get(t.taskId)) === "failed") ? "failed" : "complete";
   }
   if (tasks.some((t) => t.attempt > 0 || isFinalTask(t.status))) return "executing";
   if (batch.readyAt !== null || tasks.some((t) => t.status === "queued")) return "ready";
@@ -102,13 +122,13 @@ export function batchWord(batch: BatchRecord, tasks: readonly TaskRecord[]): Leg
 }
 
 export async function legacyBatches(store: Store, executionId: string): Promise<LegacyBatchT[]> {
-  const { run, scoped } = await legacyScope(store, executionId);
-  return Promise.all(scoped.map((b) => legacyBatch(store, run, b)));
+  const { run, scoped, pulls } = await legacyScope(store, executionId);
+  return Promise.all(scoped.map((b) => legacyBatch(store, run, b, pulls)));
 }
 
-async function legacyBatch(store: Store, run: RunRecord, b: Scoped): Promise<LegacyBatchT> {
-  const tasks = await Promise.all(b.tasks.map((t) => legacyTask(store, run, t)));
-  const status = batchWord(b.batch, b.tasks);
+async function legacyBatch(store: Store, run: RunRecord, b: Scoped, pulls: Pulls): Promise<LegacyBatchT> {
+  const tasks = await Promise.all(b.tasks.map((t) => legacyTask(store, run, t, pulls)));
+  const status = batchWord(b.batch, b.tasks, pulls);
   const starts = tasks
     .map((t) => t.started_at)
     .filter((s): s is string => s !== null)
@@ -130,16 +150,16 @@ export async function legacyStatus(
   executionId: string,
   local: readonly string[] = [],
 ): Promise<LegacyStatusT> {
-  const { run, scoped } = await legacyScope(store, executionId);
+  const { run, scoped, pulls } = await legacyScope(store, executionId);
   const tasks = scoped.flatMap((b) => b.tasks);
-  const words = tasks.map(taskWord);
-  const open = scoped.find((b) => batchWord(b.batch, b.tasks) !== "complete");
+  const words = tasks.map((t) => taskWord(t, pulls.get(t.taskId)));
+  const open = scoped.find((b) => batchWord(b.batch, b.tasks, pulls) !== "complete");
   return {
     execution_id: run.id,
     status: await executionWord(store, run, tasks, local.includes(run.id)),
     current_batch: open?.number ?? scoped.at(-1)?.number ?? null,
     total_batches: scoped.length,
-    tasks_completed: words.filter((w) => w === "merged").length,
+    tasks_completed: words.filter((w) => w === "merged" || w === "pr_created").length,
     tasks_total: tasks.length,
     // Tasks that failed; those skipped because of them say so in their own `error`, not here.
     tasks_failed: tasks.filter((t) => t.status === "failed").length,
@@ -178,7 +198,7 @@ async function executionWord(
 
 /** One task of the run's range, by its number as written in the plan (matched exactly). */
 export async function legacyTaskByNumber(store: Store, executionId: string, taskNumber: string) {
-  const { run, scoped } = await legacyScope(store, executionId);
+  const { run, scoped, pulls } = await legacyScope(store, executionId);
   const task = scoped.flatMap((b) => b.tasks).find((t) => t.taskId === taskNumber);
   if (!task) {
     throw new OrchardError(
@@ -186,5 +206,5 @@ export async function legacyTaskByNumber(store: Store, executionId: string, task
       `execution ${run.id} has no task ${taskNumber} in its batch range`,
     );
   }
-  return legacyTask(store, run, task);
+  return legacyTask(store, run, task, pulls);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../../src/server/index.js";
+import type { RunId } from "../../../src/store/index.js";
 import { makeRepo, type TestRepo } from "../../helpers/git-repo.js";
 import { landedTaskIds } from "../../helpers/orchard.js";
 import { Client, checkAgainstOpenApi, serveRepo, waitFor } from "../../helpers/server.js";
@@ -110,6 +111,41 @@ describe("the original flow", () => {
     const commit = task.body.commits[0] as string;
     expect((await repo.git(["cat-file", "-t", commit])).trim()).toBe("commit");
     expect(await landedTaskIds(repo.dir, `orchard/${id}/integration`)).toEqual(["1.1", "1.2", "2.1"]);
+  });
+
+  it("shows a task's pull request: pr_created while it is open, merged once GitHub merged it", async () => {
+    const start = await api.post("/api/v1/autonomous/start", { plan_path: "plans/two.md" });
+    const id = start.body.execution_id as string;
+    await untilFinished(id, []);
+    // What the forge records when it opens and merges a task's pull request (--land pr).
+    const url = "https://github.example/o/r/pull/7";
+    await server.store.appendEvent(id as RunId, "forge:pull", {
+      taskId: "1.2",
+      number: 7,
+      url,
+      state: "open",
+    });
+    const open = await api.get(`/api/v1/autonomous/${id}/tasks/1.2`);
+    expect(open.body).toMatchObject({ status: "pr_created", pr_number: 7, pr_url: url });
+    const status = await api.get(`/api/v1/autonomous/${id}/status`);
+    expect(status.body).toMatchObject({
+      status: "complete",
+      tasks_completed: 3,
+      active_prs: [{ task_number: "1.2", pr_number: 7, pr_url: url }],
+    });
+    await server.store.appendEvent(id as RunId, "forge:pull", {
+      taskId: "1.2",
+      number: 7,
+      url,
+      state: "merged",
+    });
+    expect((await api.get(`/api/v1/autonomous/${id}/tasks/1.2`)).body).toMatchObject({
+      status: "merged",
+      pr_number: 7,
+    });
+    expect((await api.get(`/api/v1/autonomous/${id}/status`)).body.active_prs).toEqual([]);
+    const other = await api.get(`/api/v1/autonomous/${id}/tasks/1.1`);
+    expect(other.body).toMatchObject({ status: "merged", pr_number: null, pr_url: null });
   });
 
   it("a plan with a failing task ends failed, with tasks_failed 1 and the task's error", async () => {
