@@ -34,7 +34,7 @@ import { assertOrchardPrefixFree, restoreIntegrationBranch } from "./integration
 import { fastForwardInto } from "./into.js";
 import { assertNotLive } from "./liveness.js";
 import { normalizeOptions, type RunOptions, type RunOptionsInput, warmSlots } from "./options.js";
-import { type ForgeTarget, type PublishedPull, prepareForge, publishRun } from "./publish.js";
+import type { ForgeTarget, PublishedPull } from "./publish.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
 import { loadRun, openRepoStore } from "./repo-store.js";
 import { acquireRunLease, type RunLease } from "./run-lease.js";
@@ -100,7 +100,7 @@ export async function startRun(
   ]);
   const git = new Git(repo);
   await assertOrchardPrefixFree(git);
-  const forge = await prepareForge(git, options);
+  const forge = await forgeFor(git, options);
   const store = deps.store ?? (await openRepoStore(repo));
   const runId = newRunId();
   const branch = integrationBranch(runId);
@@ -201,7 +201,7 @@ export async function resumeRun(
     await assertSandboxReady(options);
     const presets = resolvePresets(plan, options, toRun);
     await restoreIntegrationBranch(new Git(repo), run);
-    const forge = await prepareForge(new Git(repo), options);
+    const forge = await forgeFor(new Git(repo), options);
     await store.requeueInterrupted(run.id);
     return await launch({
       forge,
@@ -365,7 +365,7 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
       let pulls: PublishedPull[] | undefined;
       if (input.forge && (outcome.status === "succeeded" || outcome.status === "failed")) {
         try {
-          pulls = await publishRun(ctx, input.forge, final);
+          pulls = await (await import("./publish.js")).publishRun(ctx, input.forge, final);
         } catch (error) {
           // Interrupted, not failed: the work is landed locally and `orchard resume` publishes again,
           // finding the pull requests already opened (publish.ts never opens one twice).
@@ -483,4 +483,10 @@ async function spentSoFar(store: Store, runId: RunId): Promise<number> {
   let usd = 0;
   for (const a of await store.listAttempts(runId)) usd += a.usage?.costUsd ?? 0;
   return usd;
+}
+
+/** GitHub (Octokit and its plugins) is loaded only by runs that land with pull requests. */
+async function forgeFor(git: Git, options: RunOptions): Promise<ForgeTarget | null> {
+  if (options.land === "merge") return null;
+  return (await import("./publish.js")).prepareForge(git, options);
 }

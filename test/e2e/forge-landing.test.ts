@@ -95,6 +95,8 @@ describe("landing on GitHub (--land pr | run-pr) against the stand-in", () => {
   it("--land pr --merge squash: three pull requests opened and merged in order, bodies as documented, the token nowhere", async () => {
     github.mergeableNullPolls = 1;
     const sampler = sampleArgv();
+    // Each push waits for a whole pass over /proc, so its git processes are seen for certain.
+    github.gitGate = () => sampler.pass();
     const { result, events } = await runPlan(repo.dir, THREE_TASKS, {
       workers: 2,
       land: "pr",
