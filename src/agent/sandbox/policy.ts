@@ -16,6 +16,8 @@ export interface Policy {
   slotDir: string;
   /** The directory of every slot of the pool: hidden, so no other slot can be read. */
   poolDir: string;
+  /** Orchard's state in the git directory (store, every run's logs): hidden. */
+  stateDir?: string;
   /** Read-only: the attempt's prompt and task files. */
   readOnly: readonly string[];
   /** Writable: the agent's own config and cache directories. */
@@ -41,9 +43,10 @@ export function bwrapArgs(p: Policy): string[] {
     if (m.dir) args.push("--tmpfs", m.path, "--remount-ro", m.path);
     else args.push("--ro-bind", "/dev/null", m.path);
   }
-  const hidden = [p.checkout, p.poolDir];
-  // The pool lives in the git directory (git's stateDir): it is hidden after that is bound back.
-  args.push("--tmpfs", p.checkout, "--ro-bind", p.gitDir, p.gitDir, "--tmpfs", p.poolDir);
+  const hidden = [p.checkout, ...(p.stateDir ? [p.stateDir] : []), p.poolDir];
+  // Orchard's state and the pool live in the git directory: they are hidden after it is bound back.
+  args.push("--tmpfs", p.checkout, "--ro-bind", p.gitDir, p.gitDir);
+  for (const dir of hidden.slice(1)) args.push("--tmpfs", dir);
   for (const dir of p.writable) args.push("--bind", dir, dir);
   for (const dir of p.readOnly) args.push("--ro-bind", dir, dir);
   args.push("--bind", p.slotDir, p.slotDir);

@@ -58,6 +58,7 @@ export async function openSandbox(input: OpenSandboxInput): Promise<Sandbox> {
   }
   const checkout = realpathSync.native(input.repo);
   const gitDir = realpathSync.native(commonGitDir(checkout));
+  const state = join(gitDir, "orchard");
   const home = realHome(env);
   const masks = home ? [...homeSecrets(home), ...(await envFiles(home))] : [];
   const gate: NetGate | undefined = allowed.length > 0 ? await openGate(allowed) : undefined;
@@ -75,6 +76,7 @@ export async function openSandbox(input: OpenSandboxInput): Promise<Sandbox> {
         gitDir,
         slotDir: slot,
         poolDir: dirname(slot),
+        ...(existsSync(state) ? { stateDir: state } : {}),
         readOnly: [realpathSync.native(attemptDir)],
         writable: writable.map((d) => realpathSync.native(d)),
         masks,

@@ -53,6 +53,7 @@ describe.skipIf(problem)(`Claude Code in the sandbox${problem ? ` (skipped: ${pr
         timeoutS: 90,
         idleTimeoutS: 60,
       });
+      expect(result.tasks.map((t) => t.reason ?? null)).toEqual([null]);
       expect(result.reason).toBeNull();
       expect(result.status).toBe("succeeded");
       expect(await landedTaskIds(repo.dir, result.integrationBranch)).toEqual(["1.1"]);

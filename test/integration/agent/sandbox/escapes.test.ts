@@ -36,7 +36,13 @@ describe.skipIf(problem)(`an agent in the sandbox${problem ? ` (skipped: ${probl
         const report = await showFile(repo.dir, result.integrationBranch, `done-${id}.txt`);
         const lines = (report ?? "").trim().split("\n");
         expect(lines.filter((l) => l.startsWith("ESCAPED"))).toEqual([]);
-        for (const what of ["write checkout file", "append checkout README", "write home", "read ~/.ssh"]) {
+        for (const what of [
+          "write checkout file",
+          "append checkout README",
+          "write home",
+          "read ~/.ssh",
+          "read orchard state",
+        ]) {
           expect(lines.some((l) => l.startsWith(`blocked ${what}`))).toBe(true);
         }
         expect(lines.some((l) => l.startsWith("blocked write other slot"))).toBe(true);

@@ -59,7 +59,7 @@ describe.skipIf(problem)(
           ["1.2", "landed", null],
           ["1.3", "landed", null],
         ]);
-        const pool = join(repo.dir, ".orchard", "worktrees");
+        const pool = join(repo.dir, ".git", "orchard", "worktrees");
         const installs = filesUnder(pool).filter((f) => f.endsWith("node_modules/.installs"));
         expect(installs).toHaveLength(1);
         expect(readFileSync(installs[0]!, "utf8")).toBe("installed\n");
