@@ -49,16 +49,11 @@ export const legacyRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (p
       }
       const path = await resolvePlanPath(body.plan_path, config.repo, config.planRoots);
       const plan = await loadPlan(path, { source: body.plan_path });
-      // auto_merge: whether pull requests (a server with --land pr or run-pr) are merged once they may be.
-      const { mergeMethod, ...serverOptions } = config.runOptions;
       const handle = await runs.start({
         plan,
         planPath: path,
         options: {
-          ...serverOptions,
-          ...(body.auto_merge && (serverOptions.land ?? "merge") !== "merge"
-            ? { mergeMethod: mergeMethod ?? "merge" }
-            : {}),
+          ...config.runOptions,
           mode,
           ...(mode === "local" ? {} : { workers: config.workers }),
           startBatch: body.start_batch,
