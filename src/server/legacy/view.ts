@@ -1,5 +1,4 @@
 import {
-  activePulls,
   batchNumbers,
   isRunLive,
   loadRun,
@@ -163,11 +162,11 @@ export async function legacyStatus(
     tasks_total: tasks.length,
     // Tasks that failed; those skipped because of them say so in their own `error`, not here.
     tasks_failed: tasks.filter((t) => t.status === "failed").length,
-    active_prs: (await activePulls(store, run.id)).map((p) => ({
-      task_number: p.taskId ?? "run",
-      pr_number: p.number,
-      pr_url: p.url,
-    })),
+    // Open pull requests, as the engine's activePulls lists them, from the one read of the log above.
+    active_prs: [...pulls.values()]
+      .filter((p) => p.state !== "merged")
+      .sort((a, b) => a.number - b.number)
+      .map((p) => ({ task_number: p.taskId ?? "run", pr_number: p.number, pr_url: p.url })),
     started_at: iso(run.startedAt ?? run.createdAt),
     completed_at: iso(run.finishedAt),
   };
