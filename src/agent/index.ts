@@ -38,6 +38,7 @@ export {
   type AllowedHost,
   type Confine,
   openSandbox,
+  parseAllowedHost,
   probeSandbox,
   type Sandbox,
   type SandboxSupport,

@@ -6,6 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openRepoStore } from "../../../../src/engine/index.js";
 import { makeRepo } from "../../../helpers/git-repo.js";
 import { AGENT_FIXTURES, runPlan, showFile } from "../../../helpers/orchard.js";
 import { unavailable, useScratchHome } from "./helpers.js";
@@ -56,6 +57,31 @@ describe.skipIf(problem)(`the sandbox's network${problem ? ` (skipped: ${problem
       expect(report).toContain("proxy connect example.com: 403");
       expect(denied.hits()).toBe(0);
       expect(allowed.hits()).toBe(2);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+});
+
+describe("--allow-host, checked before a run is recorded", () => {
+  it.each([
+    [{ mode: "sandbox" as const, allowHosts: ["http://example.com"] }, /write host, host:port or \*\.domain/],
+    [{ mode: "sandbox" as const, allowHosts: ["localhost"] }, /a loopback host needs its port/],
+    [
+      { mode: "parallel" as const, allowHosts: ["example.com"] },
+      /--allow-host applies to --mode sandbox only/,
+    ],
+  ])("%o is refused as a usage error", async (options, message) => {
+    const repo = await makeRepo();
+    try {
+      const plan = "## Batch 1: A\n\n### Task 1.1: A\n**Files:**\n- Create: `a.txt`\n\nA.\n";
+      await expect(runPlan(repo.dir, plan, options)).rejects.toMatchObject({ code: "USAGE", message });
+      const store = await openRepoStore(repo.dir);
+      try {
+        expect(await store.listRuns()).toEqual([]);
+      } finally {
+        await store.close();
+      }
     } finally {
       await repo.cleanup();
     }
