@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { requireToken } from "./auth.js";
 import type { ServerContext } from "./context.js";
+import { installDashboard } from "./dashboard/index.js";
 import { installErrorHandlers } from "./http-errors.js";
 import { eventRoutes } from "./routes/events.js";
 import { legacyRoutes } from "./routes/legacy.js";
@@ -31,6 +32,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
+  await installDashboard(app, ctx);
   if (config.token) requireToken(app, config.token);
   // CORS stays off unless origins are named: the original allowed every origin with credentials.
   if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins });
