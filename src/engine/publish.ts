@@ -52,7 +52,10 @@ export async function prepareForge(
   if (options.land === "merge") return null;
   const source = await resolveToken(env);
   if (!source) throw new OrchardError("USAGE", MISSING_TOKEN_MESSAGE);
-  const url = await git.run(["remote", "get-url", options.githubRemote], { readOnly: true }).then(
+  // Pushed to by URL, not by name: a push to a named remote also writes remote-tracking refs
+  // (refs/remotes/…) into the user's repository, and Orchard writes only under refs/heads/orchard/.
+  // `--push` honours pushurl and insteadOf as a push to the name would.
+  const url = await git.run(["remote", "get-url", "--push", options.githubRemote], { readOnly: true }).then(
     (r) => r.stdout.trim(),
     () => {
       throw new OrchardError(
@@ -79,7 +82,7 @@ export async function prepareForge(
     token: source.token,
     ...(options.githubApiUrl ? { apiUrl: options.githubApiUrl } : {}),
   });
-  return { client, token: source.token, remote: options.githubRemote, base };
+  return { client, token: source.token, remote: url, base };
 }
 
 async function currentBranch(git: Git): Promise<string | null> {

@@ -136,6 +136,8 @@ describe("landing on GitHub (--land pr | run-pr) against the stand-in", () => {
     expect(
       events.filter((e) => e.type === "forge:pull").map((e) => e.type === "forge:pull" && e.state),
     ).toEqual(["merged", "merged", "merged"]);
+    // Pushed by URL: no remote-tracking refs written into the user's repository.
+    expect(await repo.git(["for-each-ref", "--format=%(refname)", "refs/remotes/origin/orchard/"])).toBe("");
 
     // The token: in no process's argv while the run ran, no file Orchard wrote (store, logs, refs),
     // no event, and no API response.
