@@ -81,10 +81,21 @@ describe("orchard CLI", () => {
     expect(attempts).toHaveLength(2);
 
     expect(await snapshotCheckout(repo.dir)).toEqual(before);
+    // Both runs landed work: clean keeps their integration branches (the only copy), --all removes them.
+    const orchardRefs = async () =>
+      (
+        await execa("git", ["for-each-ref", "--format=%(refname:short)", "refs/heads/orchard/"], {
+          cwd: repo.dir,
+        })
+      ).stdout;
     const clean = await orchard(["clean", "--repo", repo.dir]);
     expect(clean.exitCode, clean.all).toBe(0);
-    const { stdout: refs } = await execa("git", ["for-each-ref", "refs/heads/orchard/"], { cwd: repo.dir });
-    expect(refs).toBe("");
+    expect((await orchardRefs()).split("\n").sort()).toEqual(
+      runs.map((r) => `orchard/${r.id}/integration`).sort(),
+    );
+    const all = await orchard(["clean", "--all", "--yes", "--repo", repo.dir]);
+    expect(all.exitCode, all.all).toBe(0);
+    expect(await orchardRefs()).toBe("");
     expect(await snapshotCheckout(repo.dir)).toEqual(before);
   });
 
