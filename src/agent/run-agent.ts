@@ -6,6 +6,9 @@ import { type OutputStream, runProcess } from "./process/index.js";
 import type { Confine } from "./sandbox/index.js";
 import type { AgentContext, AgentPreset, AgentRunResult } from "./types.js";
 
+/** The presets whose CLI's messages presets/readers/auth-error.ts knows. */
+const AGENT_CLIS = new Set(["claude", "codex", "gemini", "aider", "opencode"]);
+
 export interface RunAgentOptions {
   logPath: string;
   timeoutMs?: number;
@@ -48,6 +51,9 @@ export async function runAgent(
   const inv = preset.invocation(ctx);
   const reader = preset.createOutputReader();
   let lastStderrLine = "";
+  // Only the agent CLIs' words are read for errors retrying cannot fix: a plain command's output
+  // (tests printing "401 Unauthorized", say) is the task's business.
+  const agentCli = AGENT_CLIS.has(preset.name);
   /** The CLI's own words (stderr, non-JSON stdout), kept for recognising errors retrying cannot fix. */
   const cliLines: string[] = [];
   const command = { argv: inv.argv, env: { ...ctx.env, ...inv.env } };
@@ -67,7 +73,7 @@ export async function runAgent(
     ...(opts.logClosed ? { logClosed: opts.logClosed } : {}),
     onLine: (line, stream) => {
       if (stream === "stderr" && line.trim() !== "") lastStderrLine = line;
-      if (preset.binary && line.trim() !== "" && (stream === "stderr" || !line.trimStart().startsWith("{"))) {
+      if (agentCli && line.trim() !== "" && (stream === "stderr" || !line.trimStart().startsWith("{"))) {
         cliLines.push(line);
         if (cliLines.length > 40) cliLines.shift();
       }
@@ -85,8 +91,7 @@ export async function runAgent(
     idleTimeoutMs: opts.idleTimeoutMs,
     lastStderrLine,
   });
-  // Only the agent CLIs' words are read this way: a plain command's output is the task's business.
-  if (!verdict.ok && !report.rateLimited && !proc.aborted && preset.binary) {
+  if (agentCli && !verdict.ok && !report.rateLimited && !proc.aborted) {
     const kind = classifyFatal(report.error) ?? classifyFatal(cliLines.join("\n"));
     if (kind) report.notRetryable = kind;
   }

@@ -40,4 +40,23 @@ describe("an agent CLI that cannot authenticate", () => {
       await store.close();
     }
   });
+
+  it("a plain command's output saying the same is the task's business: retried as usual", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    const agent = `node -e "console.error('Invalid API key · Please run /login'); process.exit(1)"`;
+    const { result } = await runPlan(repo.dir, plan, {
+      agent: "command",
+      agentCommand: agent,
+      workers: 1,
+      maxAttempts: 2,
+    });
+    expect(result.status).toBe("failed");
+    const store = await openRepoStore(repo.dir);
+    try {
+      expect(await store.listAttempts(result.runId)).toHaveLength(6);
+    } finally {
+      await store.close();
+    }
+  });
 });
