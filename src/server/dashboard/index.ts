@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { html as diffHtml } from "diff2html";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from "fastify";
 import {
   attemptLog,
@@ -24,6 +23,7 @@ import type { ServerContext } from "../context.js";
 import { classify } from "../http-errors.js";
 import { resolvePlanPath } from "../plan-roots.js";
 import { resumePoint, SseStream } from "../sse.js";
+import { renderDiff } from "./diff.js";
 import { safeNext, sameOrigin, TOKEN_COOKIE } from "./guard.js";
 import { type Html, html, raw } from "./html.js";
 import {
@@ -49,6 +49,7 @@ const STATIC: Record<string, { module?: string; text?: string; type: string }> =
   "htmx.min.js": { module: "htmx.org/dist/htmx.min.js", type: "text/javascript" },
   "htmx-ext-sse.js": { module: "htmx-ext-sse/sse.js", type: "text/javascript" },
   "diff2html.min.css": { module: "diff2html/bundles/css/diff2html.min.css", type: "text/css" },
+  "highlight.css": { module: "highlight.js/styles/a11y-light.min.css", type: "text/css" },
   "dashboard.css": { text: DASHBOARD_CSS, type: "text/css" },
 };
 const AGENTS = ["", "claude", "codex", "opencode", "gemini", "command", "scripted"];
@@ -286,9 +287,7 @@ const dashboardRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, 
     if (task.resultCommit && task.baseCommit) {
       const d = await taskDiff(store, run.id, taskId);
       diff = d.diff
-        ? raw(
-            `<div class="diff">${diffHtml(d.diff, { drawFileList: true, outputFormat: "line-by-line", matching: "lines" })}</div>`,
-          )
+        ? raw(`<div class="diff">${renderDiff(d.diff)}</div>`)
         : html`<p class="empty">The commit changed nothing.</p>`;
     }
     return {

@@ -65,7 +65,7 @@ export function layout(title: string, body: Html, opts: { diffCss?: boolean } = 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Orchard</title>
-${opts.diffCss ? raw('<link rel="stylesheet" href="/ui/static/diff2html.min.css">') : ""}
+${opts.diffCss ? raw('<link rel="stylesheet" href="/ui/static/diff2html.min.css"><link rel="stylesheet" href="/ui/static/highlight.css">') : ""}
 <link rel="stylesheet" href="/ui/static/dashboard.css">
 <script src="/ui/static/htmx.min.js" defer></script>
 <script src="/ui/static/htmx-ext-sse.js" defer></script>

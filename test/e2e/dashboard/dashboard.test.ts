@@ -252,6 +252,37 @@ describe.skipIf(!haveChromium)("dashboard in chromium", () => {
     await ctx.close();
   });
 
+  it("with JavaScript off the pages are complete: start from the form, read the run and its timeline, cancel", async () => {
+    const { server, gate, agentCommand } = await setup();
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/ui/`);
+    await page.getByLabel("Plan path").fill("plans/six.md");
+    await page.locator("#f-agent").selectOption("command");
+    await page.getByLabel("Agent command (command agent)").fill(agentCommand);
+    await page.getByLabel("Workers").fill("2");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await page.waitForURL(/\/ui\/runs\/[^/]+$/);
+    const runId = page.url().split("/").pop()!;
+    expect(await page.locator("#run-live tr[data-task]").count()).toBe(6);
+    // Not live: the page shows what was true when it was loaded; loading it again shows more.
+    const running = await waitFor("two agents at the gate", async () => {
+      await page.reload();
+      return (await page.locator("#run-live tr[data-status='running']").count()) === 2 ? true : undefined;
+    });
+    expect(running).toBe(true);
+    expect(await page.locator("#run-live svg.timeline g.bar").count()).toBe(2);
+    await shot(page, "run-no-js");
+    await page.getByRole("button", { name: `Cancel run ${runId}` }).click();
+    await page.waitForURL(new RegExp(`/ui/runs/${runId}$`));
+    await waitFor("the run to be cancelled", async () => {
+      await page.reload();
+      return (await page.locator('#run-status [data-status="cancelled"]').count()) === 1 ? true : undefined;
+    });
+    expect(existsSync(join(gate, "go"))).toBe(false);
+    await ctx.close();
+  });
+
   it("off loopback: refuses without the token, works after logging in (HttpOnly, SameSite=Strict cookie)", async () => {
     const token = "dash-token-0123456789";
     const { server } = await setup({ token });
@@ -260,6 +291,15 @@ describe.skipIf(!haveChromium)("dashboard in chromium", () => {
     expect(plain.headers.get("location")).toMatch(/^\/ui\/login/);
     expect((await fetch(`${server.url}/ui/part/runs`)).status).toBe(401);
     expect((await fetch(`${server.url}/ui/live`)).status).toBe(401);
+    // The login cookie reads the API (its event streams) but does not write through it: that wants the bearer.
+    const cookie0 = `orchard_token=${token}`;
+    expect((await fetch(`${server.url}/api/runs`, { headers: { cookie: cookie0 } })).status).toBe(200);
+    const write = await fetch(`${server.url}/api/runs`, {
+      method: "POST",
+      headers: { cookie: cookie0, "content-type": "application/json" },
+      body: JSON.stringify({ planPath: "plans/two.md", options: { agent: "scripted" } }),
+    });
+    expect(write.status).toBe(401);
     const ctx = await context();
     const page = await ctx.newPage();
     await page.goto(`${server.url}/`);
