@@ -9,6 +9,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = new Command("orchard")
     .description("Run the tasks of a markdown plan with coding agents in parallel git worktrees.")
     .version(VERSION)
+    .option(
+      "--store <url>",
+      "a shared PostgreSQL store, postgres://user@host/db (default: $ORCHARD_STORE_URL, else the repository's SQLite store)",
+    )
+    .hook("preAction", async (cmd) => {
+      const { useStoreUrl } = await import("../store/url.js");
+      useStoreUrl(cmd.opts<{ store?: string }>().store ?? io.env.ORCHARD_STORE_URL);
+      // The URL may hold a password: children (agents, git, checks) must not inherit it.
+      delete process.env.ORCHARD_STORE_URL;
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -5,9 +5,15 @@ import { ensureRepo } from "../git/repo.js";
 import { repoStateDir } from "../git/state-dir.js";
 import { openStore, sqliteStorePath } from "../store/open.js";
 import type { RunId, RunRecord, Store } from "../store/types.js";
+import { selectedStoreUrl } from "../store/url.js";
 
-/** Opens the repository's embedded store, in its state dir (`<git common dir>/orchard/`). */
+/**
+ * Opens the store this process was given (`--store postgres://…`, shared by a fleet), else the
+ * repository's embedded one, in its state dir (`<git common dir>/orchard/`).
+ */
 export async function openRepoStore(repo: string): Promise<Store> {
+  const url = selectedStoreUrl();
+  if (url !== undefined) return openStore({ kind: "postgres", url });
   return openStore({ kind: "sqlite", path: sqliteStorePath(await repoStateDir(await ensureRepo(repo))) });
 }
 

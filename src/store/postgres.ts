@@ -24,3 +24,23 @@ export async function openPostgresDb(url: string, schema = "orchard"): Promise<K
   }
   return db;
 }
+
+/**
+ * Runs `fn` while holding a session advisory lock keyed on the schema, on a connection of its own:
+ * concurrent starters wait for the one migrating instead of racing it (DDL in PostgreSQL is not
+ * idempotent under concurrency: two `create table if not exists` can both fail on pg_type).
+ */
+export async function withMigrationLock<T>(url: string, schema: string, fn: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("select pg_advisory_lock(hashtext($1))", [`orchard:migrate:${schema}`]);
+    return await fn();
+  } finally {
+    // Ending the session releases the lock even if the unlock statement cannot run.
+    await client
+      .query("select pg_advisory_unlock(hashtext($1))", [`orchard:migrate:${schema}`])
+      .catch(() => {});
+    await client.end().catch(() => {});
+  }
+}
