@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Plan, type PlanTask, parsePlan } from "../../../src/plan/index.js";
@@ -7,6 +7,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The seed plans live in shared/, the sibling of the repository. */
 export const SEED_DIR = resolve(here, "../../../../shared/plans/seed");
 export const FIXTURE_DIR = resolve(here, "../../fixtures/plans");
+/**
+ * The real plans of the corpus (test/fixtures/plans/real/sources.json says where each comes from) are
+ * public repositories' files: they are kept out of Orchard's commits and read from shared/plans/real
+ * beside the repository, or from ORCHARD_PLAN_CORPUS. The expectations beside sources.json are ours.
+ */
+export const REAL_PLAN_DIR =
+  process.env.ORCHARD_PLAN_CORPUS ?? resolve(here, "../../../../shared/plans/real");
+export const hasRealPlans = existsSync(REAL_PLAN_DIR);
 
 export const seedText = (name: string): string => readFileSync(resolve(SEED_DIR, name), "utf8");
 export const seed = (name: string): Plan => parsePlan(seedText(name), { source: name });
