@@ -319,6 +319,8 @@ async function launch(input: LaunchInput): Promise<RunHandle> {
     resumed: input.resumed,
   });
   const recorded = (await store.getRun(runId))!;
+  // Its checkout is made while the first agents work, off the first landing's path.
+  ctx.landing.prepare(recorded.integrationHead ?? recorded.baseCommit);
   await pool.prewarm(
     Math.min(warm, Math.max(1, open.length)),
     recorded.integrationHead ?? recorded.baseCommit,

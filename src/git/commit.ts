@@ -95,10 +95,13 @@ async function head(
   slot: SlotDirs,
   since: string,
 ): Promise<{ head: string; tree: string; sinceTree: string; descends: boolean }> {
-  const revs = ["HEAD", "HEAD^{tree}", `${since}^{tree}`];
+  // HEAD's parents too: the usual commit sits right on `since`, and then no merge-base is asked.
+  const revs = ["HEAD", "HEAD^{tree}", `${since}^{tree}`, "HEAD^@"];
   const { stdout } = await git.run(["rev-parse", ...revs], inSlot(slot, { readOnly: true }));
-  const [headSha = "", tree = "", sinceTree = ""] = stdout.trim().split("\n");
-  if (headSha === since) return { head: headSha, tree, sinceTree, descends: true };
+  const [headSha = "", tree = "", sinceTree = "", ...parents] = stdout.trim().split("\n");
+  if (headSha === since || parents.includes(since)) {
+    return { head: headSha, tree, sinceTree, descends: true };
+  }
   const { exitCode } = await git.run(
     ["merge-base", "--is-ancestor", since, headSha],
     inSlot(slot, { readOnly: true, okExitCodes: [1] }),

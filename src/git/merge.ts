@@ -36,14 +36,25 @@ export class LandingWorktree {
   private slot: SlotDirs | null = null;
   /** The commit the worktree is checked out at, clean; null when unknown. */
   private at: string | null = null;
+  /** A checkout started ahead of the first merge (prepare). */
+  private preparing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly git: Git,
     readonly dir: string,
   ) {}
 
+  /** Makes the worktree, at `head`, ahead of the first merge (a run's start); a failure is retried then. */
+  prepare(head: string): void {
+    this.preparing = this.checkout(head).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   /** Lands `theirs` on `ref` as a --no-ff merge (parents [head, theirs]). Contained work is "merged" as the head. */
   async merge(input: MergeIntoRefInput): Promise<MergeIntoRefResult> {
+    await this.preparing;
     const slot = await this.checkout(input.expectedHead);
     const file = `${this.dir}.msg`;
     await writeFile(file, input.message);
@@ -72,6 +83,7 @@ export class LandingWorktree {
 
   /** Removes the worktree (a run's end); the next merge makes it again. */
   async close(): Promise<void> {
+    await this.preparing;
     this.slot = null;
     this.at = null;
     if (existsSync(this.dir)) await removeWorktree(this.git, this.dir).catch(() => undefined);
