@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { realpath, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { Git } from "./git.js";
 import { assertSafePoolDir, extraPoolDirs, isInside } from "./pool-dir.js";
 import { deleteRefs, listRefs } from "./refs.js";
@@ -15,7 +16,7 @@ export interface CleanResult {
 }
 
 /**
- * Removes every worktree under the pool directory and every ref under refs/heads/orchard/, and nothing
+ * Removes every worktree under the pool directory (and the landing worktrees beside it) and every ref under refs/heads/orchard/, and nothing
  * else. Used by `orchard clean` without an initialized pool and by WorktreePool.destroy().
  */
 export async function cleanOrchard(
@@ -26,6 +27,9 @@ export async function cleanOrchard(
   if (opts.dir) return cleanPools(new Git(top), [opts.dir], opts.keep);
   const base = await defaultPoolDir(new Git(top));
   const extra = extraPoolDirs(base).filter((dir) => existsSync(dir) || existsSync(`${dir}.lock`));
+  // Landing worktrees a killed run left behind (a finished run removes its own).
+  const landing = join(dirname(base), "land");
+  if (existsSync(landing)) extra.push(landing);
   return cleanPools(new Git(top), [base, ...extra], opts.keep);
 }
 
