@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitAll, Git, ORCHARD_IDENTITY, type SlotDirs } from "../../../src/git/index.js";
@@ -206,6 +206,22 @@ describe("commitAll makes the commit git makes", () => {
       if (savedTz === undefined) delete process.env.TZ;
       else process.env.TZ = savedTz;
     }
+  });
+
+  it("freshens a loose object that already exists (a concurrent gc must not prune it)", async () => {
+    // The tree this commit will write, made beforehand elsewhere and left loose with an old mtime.
+    const other = join(repo.dir, ".git", "orchard", "wt-other");
+    await repo.git(["worktree", "add", "-q", "--detach", other, "main"]);
+    await writeFile(join(other, "fresh.txt"), "fresh\n");
+    await rawGit(other, ["add", "-A"]);
+    const tree = (await rawGit(other, ["write-tree"])).trim();
+    const loose = join(repo.dir, ".git", "objects", tree.slice(0, 2), tree.slice(2));
+    const old = new Date("2001-01-01T00:00:00Z");
+    await utimes(loose, old, old);
+    await writeFile(join(wt, "fresh.txt"), "fresh\n");
+    const result = await commitAll(git, slot, "Task 1\n", { since: repo.head });
+    expect((await rawGit(wt, ["rev-parse", `${result.commit}^{tree}`])).trim()).toBe(tree);
+    expect((await stat(loose)).mtimeMs).toBeGreaterThan(old.getTime() + 1000);
   });
 
   it("leaves the branch ref group-writable under core.sharedRepository=group", async () => {
