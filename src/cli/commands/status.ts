@@ -31,10 +31,12 @@ function orphanNote(run: { id: string; status: string }, live: boolean): string 
 /** A run as `status --json` and the API show it. */
 export async function runView(store: Store, runId: string) {
   const run = await loadRun(store, runId);
-  const [tasks, attempts, batches] = await Promise.all([
+  const [tasks, attempts, batches, workers, live] = await Promise.all([
     store.listTasks(run.id),
     store.listAttempts(run.id),
     store.listBatches(run.id),
+    store.listWorkers(run.id),
+    liveWorkers(store, run),
   ]);
   const counts: Record<string, number> = {};
   for (const t of tasks) counts[t.status] = (counts[t.status] ?? 0) + 1;
@@ -42,7 +44,13 @@ export async function runView(store: Store, runId: string) {
   const { planJson: _p, optionsJson, ...rest } = run;
   return {
     ...rest,
-    live: await isLive(store, run),
+    live: run.status === "running" && live.length > 0,
+    // Every process that worked on the run (host, pid, last heartbeat) and the tasks it holds now.
+    workers: workers.map((w) => ({
+      ...w,
+      live: live.some((l) => l.id === w.id),
+      tasks: tasks.filter((t) => t.status === "running" && t.leaseOwner === w.id).map((t) => t.taskId),
+    })),
     integrationBranchExists: await (await import("../../engine/clean.js")).integrationBranchExists(
       run.repo,
       run.integrationBranch,
@@ -131,6 +139,22 @@ export const registerStatus: RegisterCommand = (program, io) => {
             io.stdout,
             `batch ${b.batchId}: ${b.title} (${deps})${b.baseCommit ? ` base ${short(b.baseCommit)}` : ""}`,
           );
+        }
+        const working = view.workers.filter((w) => w.live);
+        if (working.length > 0) {
+          println(io.stdout, `workers (${working.length} live of ${view.workers.length}):`);
+          const now = Date.now();
+          const rows = [["WORKER", "HOST", "PID", "HEARTBEAT", "TASKS"]];
+          for (const w of working) {
+            rows.push([
+              w.id,
+              w.host,
+              String(w.pid),
+              `${duration(now - w.heartbeatAt)} ago`,
+              w.tasks.join(", ") || "-",
+            ]);
+          }
+          for (const line of columns(rows)) println(io.stdout, `  ${line}`);
         }
         const attempts = view.tasks.flatMap((t) => t.attempts);
         const { summaryTable } = await import("../progress/summary.js");
