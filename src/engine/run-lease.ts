@@ -99,3 +99,13 @@ export async function acquireRunLease(
     release: () => store.unlock(name, owner),
   };
 }
+
+/**
+ * Frees a lock whose holder died on this host (SIGKILL mid-integration left `integrate:<run>` held for
+ * its whole time limit: the resumed run waited two minutes before landing anything). Only the process
+ * holding the run's lease calls it, so no live process of that run is using the lock.
+ */
+export async function releaseDeadLock(store: Store, name: string): Promise<void> {
+  const held = await store.lockHolder(name);
+  if (held && !(await liveHolder(store, name))) await store.unlock(name, held.owner);
+}

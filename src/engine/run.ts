@@ -37,7 +37,7 @@ import { normalizeOptions, type RunOptions, type RunOptionsInput, warmSlots } fr
 import type { ForgeTarget, PublishedPull } from "./publish.js";
 import { headsRef, integrationBranch, newRunId } from "./refs.js";
 import { loadRun, openRepoStore } from "./repo-store.js";
-import { acquireRunLease, type RunLease } from "./run-lease.js";
+import { acquireRunLease, type RunLease, releaseDeadLock } from "./run-lease.js";
 import { assertSandboxReady, runSandbox } from "./sandbox.js";
 import { landingOrder } from "./scheduler.js";
 import { assertResumable, optionsForStore } from "./stored-options.js";
@@ -192,6 +192,7 @@ export async function resumeRun(
   try {
     lease = await acquireRunLease(store, run.id, repo, options.leaseMs);
     await assertNotLive(store, run);
+    await releaseDeadLock(store, `integrate:${run.id}`);
     await reopenCancelled(store, run);
     const open = new Set(
       (await store.listTasks(run.id)).filter((t) => !isFinalTask(t.status)).map((t) => t.taskId),

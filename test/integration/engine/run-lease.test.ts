@@ -1,8 +1,10 @@
 import { hostname } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { openRepoStore, type RunHandle, resumeRun } from "../../../src/engine/index.js";
 import { makeRepo, type TestRepo } from "../../helpers/git-repo.js";
-import { orchard } from "../../helpers/orchard.js";
+import { AGENT_FIXTURES, orchard } from "../../helpers/orchard.js";
 import { startSlowRun } from "../cli/helpers.js";
 
 const repos: TestRepo[] = [];
@@ -55,5 +57,32 @@ describe("the run lease", () => {
     handles.push(again);
     again.kill();
     expect((await again.done).status).toBe("interrupted");
+  });
+});
+
+describe("resume after a crash mid-integration", () => {
+  it("frees the integration lock its dead predecessor held instead of waiting out its time limit", async () => {
+    const repo = await makeRepo();
+    repos.push(repo);
+    const first = await startSlowRun(repo.dir);
+    first.kill();
+    await first.done;
+    // The lock as a process SIGKILLed while landing leaves it: held by a pid that is gone, for 10 minutes.
+    const exited = execa("node", ["-e", ""]);
+    const gonePid = exited.pid;
+    await exited;
+    const store = await openRepoStore(repo.dir);
+    onTestFinished(() => store.close());
+    expect(await store.tryLock(`integrate:${first.runId}`, `${hostname()}:${gonePid}:dead00`, 600_000)).toBe(
+      true,
+    );
+    const fast = `node ${join(AGENT_FIXTURES, "sleep.mjs")} 1 out-{task_id}.txt`;
+    const resumed = await resumeRun(
+      { repo: repo.dir, runId: first.runId, options: { agentCommand: fast } },
+      { store },
+    );
+    const result = await resumed.done;
+    expect(result.status).toBe("succeeded");
+    expect(result.tasks.map((t) => t.status)).toEqual(["landed"]);
   });
 });
