@@ -39,8 +39,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   for (const o of opened) {
-    await writeFile(join(o.gate, "go"), "");
-    await o.server.close();
+    // Agents a failed test left at the gate are killed, not waited for.
+    const closed = o.server.close();
+    o.server.kill();
+    await closed;
     await o.repo.cleanup();
     await rm(o.gate, { recursive: true, force: true });
   }
@@ -144,8 +146,16 @@ describe.skipIf(!haveChromium)("dashboard in chromium", () => {
     await taskPage.waitForSelector(`.agent-log:has-text("agent for task ${running}: waiting for the gate")`);
     await axe(taskPage, "task page (running)");
 
+    // Held after the gate: the line it prints then reaches the page while the attempt still runs (streamed).
+    await writeFile(join(gate, `hold-${running}`), "");
     await writeFile(join(gate, "go"), "");
     await taskPage.waitForSelector(`.agent-log:has-text("agent for task ${running}: gate open")`, {
+      timeout: DOM_WAIT,
+    });
+    expect(await taskPage.locator('#task-status [data-status="running"]').count()).toBe(1);
+    expect(await taskPage.locator(`.agent-log:has-text("agent for task ${running}: done")`).count()).toBe(0);
+    await rm(join(gate, `hold-${running}`));
+    await taskPage.waitForSelector(`.agent-log:has-text("agent for task ${running}: done")`, {
       timeout: DOM_WAIT,
     });
     await rowsWith(page, "landed", 6);
@@ -212,6 +222,22 @@ describe.skipIf(!haveChromium)("dashboard in chromium", () => {
     await page.getByRole("button", { name: "Retry 1.2" }).click();
     await page.waitForSelector("#run-live tr[data-task='1.2'][data-status='landed']", { timeout: DOM_WAIT });
     await runStatus(page, "succeeded");
+
+    // A failed run whose task is made runnable again without resuming it: resumed from the page.
+    await writeFile(join(gate, "fail-1.1"), "");
+    const second = await api.post("/api/runs", {
+      planPath: "plans/two.md",
+      options: { agentCommand, workers: 2 },
+    });
+    await page.goto(`${server.url}/ui/runs/${second.body.id}`);
+    await runStatus(page, "failed");
+    await rm(join(gate, "fail-1.1"));
+    const reset = await api.post(`/api/runs/${second.body.id}/tasks/1.1/retry`, { resume: false });
+    expect(reset.body).toMatchObject({ resumed: false });
+    await runStatus(page, "interrupted");
+    await page.getByRole("button", { name: `Resume run ${second.body.id}` }).click();
+    await runStatus(page, "succeeded");
+    await page.waitForSelector("#run-live tr[data-task='1.1'][data-status='landed']");
 
     // Cancel a running run from its page: the slots come free.
     await rm(join(gate, "go"));
