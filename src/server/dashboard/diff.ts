@@ -10,7 +10,7 @@ const ENTITIES: Record<string, string> = {
   "&#39;": "'",
   "&#x2F;": "/",
 };
-const unescape = (s: string) => s.replace(/&(amp|lt|gt|quot|#x27|#39|#x2F);/g, (e) => ENTITIES[e] ?? e);
+const decodeEntities = (s: string) => s.replace(/&(amp|lt|gt|quot|#x27|#39|#x2F);/g, (e) => ENTITIES[e] ?? e);
 
 /**
  * A unified diff as HTML: diff2html's line-by-line view, each code line syntax-highlighted by highlight.js
@@ -28,7 +28,7 @@ export function renderDiff(diff: string): string {
         /(<span class="d2h-code-line-ctn">)([\s\S]*?)(<\/span>)/g,
         (_m, open: string, body: string, close: string) =>
           open +
-          hljs.highlight(unescape(body.replace(/<\/?(ins|del)>/g, "")), {
+          hljs.highlight(decodeEntities(body.replace(/<\/?(ins|del)>/g, "")), {
             language: lang,
             ignoreIllegals: true,
           }).value +
