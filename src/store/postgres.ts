@@ -11,6 +11,10 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openPostgresDb(url: string, schema = "orchard"): Promise<Kysely<Database>> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid postgres schema name: ${schema}`);
   const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}` });
+  // An idle pooled connection that PostgreSQL drops (a restart, a failover, an idle timeout) emits
+  // "error" on the pool; unhandled, that kills the process. The pool has already discarded the client,
+  // and the next statement opens a new one (or fails where someone is waiting for it).
+  pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);

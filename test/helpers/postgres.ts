@@ -18,7 +18,11 @@ export async function createTestDatabase(prefix = "orchard_t"): Promise<TestData
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:5432/${name}`, max: 2 });
+  const pool = new pg.Pool({
+    connectionString: `postgres://postgres@127.0.0.1:5432/${name}`,
+    max: 2,
+    application_name: "orchard-test-admin",
+  });
   return {
     name,
     url: (password) =>
