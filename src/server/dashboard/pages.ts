@@ -220,7 +220,7 @@ ${timelineSvg(
 
 /** A page whose region `id` is fetched again from `part` on each `update` of the stream at `live`. */
 export function liveRegion(id: string, live: string, part: string, inner: Html): Html {
-  return html`<div sse-connect="${live}"><div id="${id}" hx-get="${part}" hx-trigger="sse:update" hx-swap="innerHTML" aria-live="polite">${inner}</div></div>`;
+  return html`<div sse-connect="${live}"><div id="${id}" hx-get="${part}" hx-trigger="sse:update" hx-swap="innerHTML">${inner}</div></div>`;
 }
 
 export interface AttemptLogs {
