@@ -138,7 +138,7 @@ describe("crash and resume", () => {
       });
       // Killed between the store's creation and the first agent: the run's record, its integration
       // branch and its slots are being made.
-      const store = join(repo.dir, ".orchard", "orchard.db");
+      const store = join(repo.dir, ".git", "orchard", "orchard.db");
       const killAfter = Math.floor(Math.random() * 150);
       const poll = setInterval(() => {
         if (existsSync(store)) {

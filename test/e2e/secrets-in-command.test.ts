@@ -39,7 +39,7 @@ describe("a secret in --agent-command", () => {
       expect(shown).not.toContain(KEY);
       expect(shown).not.toContain(TOKEN);
     }
-    const files = filesUnder(join(repo.dir, ".orchard")).filter((f) => !f.includes("worktrees"));
+    const files = filesUnder(join(repo.dir, ".git", "orchard")).filter((f) => !f.includes("worktrees"));
     expect(files.some((f) => f.endsWith("agent.log"))).toBe(true);
     for (const file of files) {
       const bytes = readFileSync(file).toString("latin1");
