@@ -19,6 +19,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // The URL may hold a password: children (agents, git, checks) must not inherit it.
       delete process.env.ORCHARD_STORE_URL;
     })
+    // `--store` belongs to every command: each command's help lists it.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
