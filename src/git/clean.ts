@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { realpath, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Git } from "./git.js";
 import { assertSafePoolDir, extraPoolDirs, isInside } from "./pool-dir.js";
 import { deleteRefs, listRefs } from "./refs.js";
 import { ensureRepo, worktreeList } from "./repo.js";
-import { defaultPoolDir } from "./state-dir.js";
+import { defaultPoolDir, stateDir } from "./state-dir.js";
 import { pruneWorktrees, removeWorktree } from "./worktree-ops.js";
 
 export interface CleanResult {
@@ -28,7 +28,7 @@ export async function cleanOrchard(
   const base = await defaultPoolDir(new Git(top));
   const extra = extraPoolDirs(base).filter((dir) => existsSync(dir) || existsSync(`${dir}.lock`));
   // Landing worktrees a killed run left behind (a finished run removes its own).
-  const landing = join(dirname(base), "land");
+  const landing = join(await stateDir(new Git(top)), "land");
   if (existsSync(landing)) extra.push(landing);
   return cleanPools(new Git(top), [base, ...extra], opts.keep);
 }

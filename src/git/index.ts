@@ -51,4 +51,4 @@ export {
 } from "./repo.js";
 export { normalizeBranch, type PoolEvent, type Slot, type SlotSnapshot, type SlotState } from "./slot.js";
 export { inSlot, type SlotDirs, verifySlot } from "./slot-ops.js";
-export { defaultPoolDir, repoStateDir, stateDir } from "./state-dir.js";
+export { defaultPoolDir, poolDirFor, repoStateDir, stateDir, worktreesRoot } from "./state-dir.js";

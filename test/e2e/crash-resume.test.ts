@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
+import { makeRepo, poolDirOf, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
 import { AGENT_FIXTURES, landedTaskIds, orchard } from "../helpers/orchard.js";
 
 /**
@@ -92,8 +92,7 @@ describe("crash and resume", () => {
         .split("\n")
         .filter((l) => l.startsWith("worktree "))
         .map((l) => l.slice(9));
-      for (const wt of worktrees.slice(1))
-        expect(wt).toContain(join(repo.dir, ".git", "orchard", "worktrees", "wt-"));
+      for (const wt of worktrees.slice(1)) expect(wt).toContain(join(poolDirOf(repo.dir), "wt-"));
     }
   }, 300_000);
 

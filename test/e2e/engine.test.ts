@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { benchPlan } from "../../src/bench/plan.js";
 import { cancelRun, EventBus, openRepoStore, startRun } from "../../src/engine/index.js";
 import { parsePlan } from "../../src/plan/index.js";
-import { makeRepo, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
+import { makeRepo, poolDirOf, snapshotCheckout, type TestRepo } from "../helpers/git-repo.js";
 import { AGENT_FIXTURES, landedTaskIds, orchard, runPlan, showFile } from "../helpers/orchard.js";
 import { cli } from "../integration/cli/helpers.js";
 
@@ -195,7 +195,7 @@ describe("engine", () => {
     });
     expect(result.status).toBe("succeeded");
     expect(await landedTaskIds(r.dir, result.integrationBranch)).toEqual(["1.1", "1.2"]);
-    const slot = join(r.dir, ".git", "orchard", "worktrees", "wt-1");
+    const slot = join(poolDirOf(r.dir), "wt-1");
     expect(await readFile(join(slot, "node_modules", "log"), "utf8")).toBe("cold 1.1\nwarm 1.2\n");
     // Ignored, so not part of any task's commit.
     expect(await r.git(["ls-tree", "-r", "--name-only", result.integrationBranch])).not.toMatch(
@@ -253,7 +253,7 @@ describe("engine", () => {
     expect(env).toMatch(new RegExp(`^ORCHARD_RUN_ID=${result.runId}$`, "m"));
     expect(env).toMatch(/^ORCHARD_SLOT=wt-\d+$/m);
     expect(env).toMatch(/^ORCHARD_TASK_ID=1\.1$/m);
-    expect(env).toContain("/.git/orchard/worktrees/wt-");
+    expect(env).toContain(`${poolDirOf(r.dir)}/wt-`);
     expect(await snapshotCheckout(r.dir)).toEqual(before);
   });
 

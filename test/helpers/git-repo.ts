@@ -4,11 +4,13 @@
  * what it observes does not depend on the code under test.
  */
 import { createHash } from "node:crypto";
+import { realpathSync } from "node:fs";
 import { lstat, mkdir, mkdtemp, readFile, readlink, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach } from "vitest";
+import { poolDirFor } from "../../src/git/index.js";
 
 const TEST_ENV = {
   GIT_TERMINAL_PROMPT: "0",
@@ -204,3 +206,6 @@ export function repoPerTest(opts: MakeRepoOptions = {}): {
     },
   };
 }
+
+/** The default slot pool of the repository at `dir` (a plain repository with a `.git` directory). */
+export const poolDirOf = (dir: string): string => poolDirFor(realpathSync(join(dir, ".git")));

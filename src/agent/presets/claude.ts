@@ -61,8 +61,9 @@ export function claudePreset(options: ClaudeOptions = {}): AgentPreset {
       argv.push(...(ctx.extraArgs ?? []));
       const env: Record<string, string> = { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" };
       // Claude Code retries an API error 10 times by default (minutes, on errors retrying cannot fix);
-      // Orchard retries attempts itself.
-      env.CLAUDE_CODE_MAX_RETRIES = String(options.maxRetries ?? 3);
+      // Orchard retries attempts itself. A CLAUDE_CODE_MAX_RETRIES of the user's own stays in force.
+      if (options.maxRetries !== undefined) env.CLAUDE_CODE_MAX_RETRIES = String(options.maxRetries);
+      else if (!process.env.CLAUDE_CODE_MAX_RETRIES) env.CLAUDE_CODE_MAX_RETRIES = "3";
       if (options.sandboxed && mode === "bypassPermissions") env.IS_SANDBOX = "1";
       return { argv, env, stdin: "prompt" };
     },

@@ -44,7 +44,7 @@ export function bwrapArgs(p: Policy): string[] {
     else args.push("--ro-bind", "/dev/null", m.path);
   }
   const hidden = [p.checkout, ...(p.stateDir ? [p.stateDir] : []), p.poolDir];
-  // Orchard's state and the pool live in the git directory: they are hidden after it is bound back.
+  // Orchard's state lives in the git directory: it is hidden after that is bound back.
   args.push("--tmpfs", p.checkout, "--ro-bind", p.gitDir, p.gitDir);
   for (const dir of hidden.slice(1)) args.push("--tmpfs", dir);
   for (const dir of p.writable) args.push("--bind", dir, dir);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "../../helpers/git-repo.js";
+import { makeRepo, poolDirOf, type TestRepo } from "../../helpers/git-repo.js";
 import { cli, startSlowRun } from "./helpers.js";
 
 const repos: TestRepo[] = [];
@@ -18,7 +18,7 @@ describe("orchard clean", () => {
     const repo = await makeRepo();
     repos.push(repo);
     const handle = await startSlowRun(repo.dir);
-    const slot = join(repo.dir, ".git", "orchard", "worktrees", "wt-1");
+    const slot = join(poolDirOf(repo.dir), "wt-1");
     const refsBefore = await orchardRefs(repo.dir);
     expect(refsBefore).toContain(`refs/heads/orchard/${handle.runId}/integration`);
 

@@ -10,7 +10,13 @@ import {
   updateRef,
   WorktreePool,
 } from "../../../src/git/index.js";
-import { makeRepo, git as rawGit, snapshotCheckout, type TestRepo } from "../../helpers/git-repo.js";
+import {
+  makeRepo,
+  poolDirOf,
+  git as rawGit,
+  snapshotCheckout,
+  type TestRepo,
+} from "../../helpers/git-repo.js";
 
 let repo: TestRepo;
 
@@ -19,7 +25,7 @@ beforeEach(async () => {
 });
 afterEach(() => repo.cleanup());
 
-const poolDir = () => join(repo.dir, ".git", "orchard", "worktrees");
+const poolDir = () => poolDirOf(repo.dir);
 const worktreePaths = async () =>
   (await repo.git(["worktree", "list", "--porcelain"]))
     .split("\n")
@@ -104,7 +110,7 @@ describe("WorktreePool.init after a crash", () => {
     const pool = new WorktreePool({ git: new Git(repo.dir) });
     await pool.init();
     const slot = await pool.acquire("main", "orchard/r/tasks/1");
-    expect(slot.dir).toBe(join(repo.dir, ".git", "orchard", "worktrees", "wt-1"));
+    expect(slot.dir).toBe(join(poolDirOf(repo.dir), "wt-1"));
     expect(await readFile(join(repo.dir, ".git", "info", "exclude"), "utf8").catch(() => "")).toBe(exclude);
     expect(await repo.git(["status", "--porcelain", "--untracked-files=all", "--ignored"])).toBe("");
     pool.release(slot);

@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { Git, WorktreePool } from "../../../src/git/index.js";
 import { takePoolLock } from "../../../src/git/pool-lock.js";
-import { makeRepo, type TestRepo } from "../../helpers/git-repo.js";
+import { makeRepo, poolDirOf, type TestRepo } from "../../helpers/git-repo.js";
 import { runPlan } from "../../helpers/orchard.js";
 
 const repos: TestRepo[] = [];
@@ -39,7 +39,7 @@ describe("the pool directory's lock", () => {
   it("is refused while another live process holds it, and taken over once that process is gone", async () => {
     const repo = await makeRepo();
     repos.push(repo);
-    const dir = join(repo.dir, ".git", "orchard", "worktrees");
+    const dir = poolDirOf(repo.dir);
     const other = anotherProcess();
     holdAs(dir, other);
     expect(takePoolLock(dir)).toEqual({ heldBy: { pid: other, host: hostname() } });
@@ -53,7 +53,7 @@ describe("the pool directory's lock", () => {
   it("is shared by the pools of one process and given back by the last of them", async () => {
     const repo = await makeRepo();
     repos.push(repo);
-    const dir = join(repo.dir, ".git", "orchard", "worktrees");
+    const dir = poolDirOf(repo.dir);
     mkdirSync(join(repo.dir, ".git", "orchard"), { recursive: true });
     const first = takePoolLock(dir);
     const second = takePoolLock(dir);
@@ -68,7 +68,7 @@ describe("the pool directory's lock", () => {
   it("sends a run to a pool of its own while another process's run holds the default one, touching nothing there", async () => {
     const repo = await makeRepo();
     repos.push(repo);
-    const busy = join(repo.dir, ".git", "orchard", "worktrees");
+    const busy = poolDirOf(repo.dir);
     mkdirSync(join(busy, "wt-1"), { recursive: true });
     // What the other run's agent is writing: start-up recovery of that pool would delete it.
     writeFileSync(join(busy, "wt-1", "work-in-progress.txt"), "half done\n");
@@ -77,7 +77,7 @@ describe("the pool directory's lock", () => {
     const { result } = await runPlan(repo.dir, plan);
     expect(result.status).toBe("succeeded");
     expect(existsSync(join(busy, "wt-1", "work-in-progress.txt"))).toBe(true);
-    expect(existsSync(join(repo.dir, ".git", "orchard", "worktrees-2", "wt-1"))).toBe(true);
+    expect(existsSync(join(`${busy}-2`, "wt-1"))).toBe(true);
     expect(existsSync(`${busy}-2.lock`)).toBe(false);
   });
 

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Git, isGitError, type Slot, WorktreePool } from "../../../src/git/index.js";
-import { makeRepo, git as rawGit, type TestRepo } from "../../helpers/git-repo.js";
+import { makeRepo, poolDirOf, git as rawGit, type TestRepo } from "../../helpers/git-repo.js";
 
 let repo: TestRepo;
 let pool: WorktreePool;
@@ -66,7 +66,7 @@ describe("WorktreePool", () => {
     expect(byId("wt-1")).toMatchObject({ index: 1, portBase: 20_000, base: repo.head });
     expect(byId("wt-2")).toMatchObject({ index: 2, portBase: 20_100, base: repo.head });
     for (const slot of [a, b]) {
-      expect(slot.dir).toBe(join(repo.dir, ".git", "orchard", "worktrees", slot.id));
+      expect(slot.dir).toBe(join(poolDirOf(repo.dir), slot.id));
       expect(await head(slot.dir)).toBe(repo.head);
       expect(await branchOf(slot.dir)).toBe(`refs/heads/${slot.branch}`);
       expect(await status(slot.dir)).toBe("");
@@ -100,9 +100,9 @@ describe("WorktreePool", () => {
       first.release(await first.acquire("main", "orchard/r/tasks/1"));
       await first.settled();
       first.releaseDir();
-      const saved = JSON.parse(
-        await readFile(join(repo.dir, ".git", "orchard", "worktrees", ".slot-costs.json"), "utf8"),
-      ) as { madeMs: number };
+      const saved = JSON.parse(await readFile(join(poolDirOf(repo.dir), ".slot-costs.json"), "utf8")) as {
+        madeMs: number;
+      };
       expect(saved.madeMs).toBeGreaterThan(0);
 
       // The next pool makes nothing before it needs to grow, and still knows whether growing pays.
@@ -440,8 +440,8 @@ describe("WorktreePool", () => {
       await pool.settled();
       for (const s of pool.slots()) expect(s.state).toBe("free");
       for (const s of pool.slots()) {
-        expect(await status(join(repo.dir, ".git", "orchard", "worktrees", s.id))).toBe("");
-        expect(await branchOf(join(repo.dir, ".git", "orchard", "worktrees", s.id))).toBe("detached");
+        expect(await status(join(poolDirOf(repo.dir), s.id))).toBe("");
+        expect(await branchOf(join(poolDirOf(repo.dir), s.id))).toBe("detached");
       }
     });
   });

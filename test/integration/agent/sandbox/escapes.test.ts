@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeRepo, snapshotCheckout } from "../../../helpers/git-repo.js";
+import { makeRepo, poolDirOf, snapshotCheckout } from "../../../helpers/git-repo.js";
 import { AGENT_FIXTURES, runPlan, showFile } from "../../../helpers/orchard.js";
 import { filesUnder, unavailable, useScratchHome, whereIs } from "./helpers.js";
 
@@ -21,7 +21,7 @@ describe.skipIf(problem)(`an agent in the sandbox${problem ? ` (skipped: ${probl
   it("cannot write outside its slot or read HOME's secrets; only its slot's changes land; no secret leaks", async () => {
     const repo = await makeRepo({ files: { "README.md": "# demo\n" } });
     try {
-      const pool = join(repo.dir, ".git", "orchard", "worktrees");
+      const pool = poolDirOf(repo.dir);
       const before = await snapshotCheckout(repo.dir);
       const { result } = await runPlan(repo.dir, `# Escapes\n\n## Batch 1: Escapes\n\n${plan}`, {
         mode: "sandbox",

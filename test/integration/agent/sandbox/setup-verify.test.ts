@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeRepo, snapshotCheckout } from "../../../helpers/git-repo.js";
+import { makeRepo, poolDirOf, snapshotCheckout } from "../../../helpers/git-repo.js";
 import { runPlan } from "../../../helpers/orchard.js";
 import { filesUnder, unavailable, useScratchHome, whereIs } from "./helpers.js";
 
@@ -59,7 +59,7 @@ describe.skipIf(problem)(
           ["1.2", "landed", null],
           ["1.3", "landed", null],
         ]);
-        const pool = join(repo.dir, ".git", "orchard", "worktrees");
+        const pool = poolDirOf(repo.dir);
         const installs = filesUnder(pool).filter((f) => f.endsWith("node_modules/.installs"));
         expect(installs).toHaveLength(1);
         expect(readFileSync(installs[0]!, "utf8")).toBe("installed\n");

@@ -49,6 +49,18 @@ describe("agent CLI presets", () => {
     expect(inv.env).toEqual({ CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", CLAUDE_CODE_MAX_RETRIES: "3" });
   });
 
+  it("claude: a CLAUDE_CODE_MAX_RETRIES of the user's own stays in force (the preset sets none over it)", () => {
+    const before = process.env.CLAUDE_CODE_MAX_RETRIES;
+    process.env.CLAUDE_CODE_MAX_RETRIES = "0";
+    try {
+      const inv = claudePreset().invocation(ctx());
+      expect(inv.env?.CLAUDE_CODE_MAX_RETRIES).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.CLAUDE_CODE_MAX_RETRIES;
+      else process.env.CLAUDE_CODE_MAX_RETRIES = before;
+    }
+  });
+
   it("claude: allowed tools, model, budget, resume and retries; the context's model and budget win", () => {
     const preset = claudePreset({
       allowedTools: ["Bash(git:*)", "Edit"],
