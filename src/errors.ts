@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   /** The API: a request that does not match its schema, a missing or wrong token, an unknown route, a body too large. */
   REQUEST_INVALID: { exit: 2, http: 422 },
   UNAUTHORIZED: { exit: 2, http: 401 },
+  /** The API: a request a browser was made to send by another site, or for a host name that is not this server. */
+  FORBIDDEN: { exit: 2, http: 403 },
   NOT_FOUND: { exit: 2, http: 404 },
   BODY_TOO_LARGE: { exit: 2, http: 413 },
   INTERNAL: { exit: 1, http: 500 },

@@ -11,6 +11,7 @@ import { legacyRoutes } from "./routes/legacy.js";
 import { metaRoutes } from "./routes/meta.js";
 import { planRoutes } from "./routes/plans.js";
 import { runRoutes } from "./routes/runs.js";
+import { guardSites } from "./site-guard.js";
 
 /** Headers and fields that may carry a secret: never in a log line. */
 const REDACT = ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'];
@@ -32,6 +33,9 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
+  // JSON routes take JSON only: a text/plain body is what another site's page can post without asking.
+  app.removeContentTypeParser("text/plain");
+  guardSites(app, { host: config.host, corsOrigins: config.corsOrigins });
   await installDashboard(app, ctx);
   if (config.token) requireToken(app, config.token);
   // CORS stays off unless origins are named: the original allowed every origin with credentials.

@@ -100,7 +100,7 @@ describe("event streams", () => {
     const socket = connect(Number(port), "127.0.0.1");
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     socket.pause(); // never reads: 20 MB of events wait for it
-    socket.write("GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n");
+    socket.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
     const connections = () =>
       new Promise<number>((resolve, reject) =>
         server.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
