@@ -3,7 +3,14 @@ import { migrationProvider } from "./migrations/index.js";
 import type { Database, Dialect } from "./schema.js";
 import { claimTask } from "./sql/claim-task.js";
 import type { Ctx } from "./sql/context.js";
-import { appendEvent, appendEvents, listAllEvents, listEvents } from "./sql/events.js";
+import {
+  appendEvent,
+  appendEvents,
+  lastEventSeq,
+  listAllEvents,
+  listEvents,
+  listEventsOfTypes,
+} from "./sql/events.js";
 import { finishAttempt } from "./sql/finish-attempt.js";
 import { renewLease, updateAttempt } from "./sql/leases.js";
 import { lockHolder, tryLock, unlock } from "./sql/locks.js";
@@ -104,6 +111,9 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
     appendEvents: (runId, events, now) => appendEvents(ctx, runId, events, clock(now)),
     listEvents: (runId, afterSeq, limit) => listEvents(ctx, runId, afterSeq, limit),
     listAllEvents: (afterSeq, limit) => listAllEvents(ctx, afterSeq, limit),
+    listEventsOfTypes: (runId, types, afterSeq, limit) =>
+      listEventsOfTypes(ctx, runId, types, afterSeq, limit),
+    lastEventSeq: (runId) => lastEventSeq(ctx, runId ?? null),
 
     tryLock: (name, owner, ttlMs, now) => tryLock(ctx, name, owner, ttlMs, clock(now)),
     unlock: (name, owner) => unlock(ctx, name, owner),

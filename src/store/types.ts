@@ -308,6 +308,15 @@ export interface Store {
   listEvents(runId: RunId, afterSeq?: number, limit?: number): Promise<EventRecord[]>;
   /** Every run's events after `afterSeq`, in seq order (seq is one sequence across runs). */
   listAllEvents(afterSeq?: number, limit?: number): Promise<EventRecord[]>;
+  /** One run's events whose type is one of `types`, after `afterSeq`, in seq order; the others are not read. */
+  listEventsOfTypes(
+    runId: RunId,
+    types: readonly string[],
+    afterSeq?: number,
+    limit?: number,
+  ): Promise<EventRecord[]>;
+  /** The seq of the run's last event (of every run's without `runId`); 0 when there is none. */
+  lastEventSeq(runId?: RunId | null): Promise<number>;
 
   // named locks with a time limit (integration is serialized per run across processes)
   tryLock(name: string, owner: string, ttlMs: number, now?: number): Promise<boolean>;

@@ -58,6 +58,35 @@ export async function listEvents(ctx: Ctx, runId: RunId, afterSeq = 0, limit = 1
   return rows.map(toEvent);
 }
 
+/** One run's events of the given types after a sequence number, in seq order (the rest are not read). */
+export async function listEventsOfTypes(
+  ctx: Ctx,
+  runId: RunId,
+  types: readonly string[],
+  afterSeq = 0,
+  limit = 1000,
+): Promise<EventRecord[]> {
+  if (types.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom("events")
+    .selectAll()
+    .where("run_id", "=", runId)
+    .where("type", "in", [...types])
+    .where("seq", ">", afterSeq)
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+  return rows.map(toEvent);
+}
+
+/** The seq of a run's last event (of every run's, when `runId` is null); 0 if there is none. */
+export async function lastEventSeq(ctx: Ctx, runId: RunId | null): Promise<number> {
+  let query = ctx.db.selectFrom("events").select((eb) => eb.fn.max("seq").as("last"));
+  if (runId !== null) query = query.where("run_id", "=", runId);
+  const row = await query.executeTakeFirst();
+  return Number(row?.last ?? 0);
+}
+
 /** Every run's events after a sequence number, in sequence order (the API's all-runs stream). */
 export async function listAllEvents(ctx: Ctx, afterSeq = 0, limit = 1000): Promise<EventRecord[]> {
   const rows = await ctx.db

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Store, StoreLocation } from "../../../src/store/index.js";
 import { claimSuite } from "./suite-claims.js";
+import { eventTypeSuite } from "./suite-events.js";
 import { leaseSuite } from "./suite-leases.js";
 import { processSuite } from "./suite-processes.js";
 import { recordSuite } from "./suite-records.js";
@@ -44,5 +45,6 @@ export function defineStoreConformance(name: string, target: () => Promise<Confo
     leaseSuite(get);
     transitionSuite(get);
     processSuite(get, getTarget);
+    eventTypeSuite(get);
   });
 }
