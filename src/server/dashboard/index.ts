@@ -17,7 +17,7 @@ import {
 } from "../../engine/index.js";
 import { OrchardError } from "../../errors.js";
 import { loadPlan, type Plan, planGraph } from "../../plan/index.js";
-import type { EventRecord } from "../../store/index.js";
+import type { EventRecord, RunId } from "../../store/index.js";
 import { tokenMatches } from "../auth.js";
 import type { ServerContext } from "../context.js";
 import { classify } from "../http-errors.js";
@@ -208,9 +208,7 @@ const dashboardRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, 
   const runRegionFor = async (runId: string) => {
     const view = withLive((await runView(store, runId)) as unknown as RunViewLike);
     const run = await loadRun(store, runId);
-    const merges = (await allEvents(run.id))
-      .filter((e) => e.type === "task:landed")
-      .map((e) => ({ taskId: String(e.data.taskId), at: e.at }));
+    const merges = (await landedEvents(run.id)).map((e) => ({ taskId: String(e.data.taskId), at: e.at }));
     const waits = waitsFor(JSON.parse(run.planJson) as Plan, view);
     return { view, region: runRegion(view, waits, merges, Date.now()) };
   };
@@ -332,6 +330,18 @@ ${liveRegion("task-live", `/ui/live?run=${encodeURIComponent(run.id)}`, `/ui/par
     }
   }
 
+  /** A run's task:landed events (the timeline's merge marks), without reading the rest of its log. */
+  async function landedEvents(runId: RunId): Promise<EventRecord[]> {
+    const out: EventRecord[] = [];
+    let last = 0;
+    for (;;) {
+      const page = await store.listEventsOfTypes(runId, ["task:landed"], last, EVENTS_PAGE);
+      out.push(...page);
+      if (page.length < EVENTS_PAGE) return out;
+      last = page.at(-1)!.seq;
+    }
+  }
+
   /**
    * `update` whenever the run's (or any run's) event log grows: the pages fetch their live region again.
    * One right after connecting, so nothing between rendering the page and connecting is missed.
@@ -341,8 +351,14 @@ ${liveRegion("task-live", `/ui/live?run=${encodeURIComponent(run.id)}`, `/ui/par
     const runId = runParam ? (await loadRun(store, runParam)).id : null;
     const sse = new SseStream(request, reply, limits, ctx.closing);
     void (async () => {
-      const seen = await allEvents(runId, resumePoint(request, undefined));
-      let last = seen.at(-1)?.seq ?? resumePoint(request, undefined);
+      // Where the log ends now (its events are not read: the page was rendered from the current state).
+      let last: number;
+      try {
+        last = Math.max(resumePoint(request, undefined), await store.lastEventSeq(runId));
+      } catch {
+        sse.close();
+        return;
+      }
       if (!(await sse.send({ id: last, event: "update", data: "connected" }))) return;
       while (!sse.closed) {
         await sse.idle(pollMs);
