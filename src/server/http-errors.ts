@@ -51,6 +51,14 @@ export function classify(err: unknown, request: FastifyRequest): Classified {
   if (fe?.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
     return { status: 413, code: "BODY_TOO_LARGE", message: "request body is too large" };
   }
+  if (fe?.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    const given = request.headers["content-type"] ?? "none";
+    return {
+      status: 415,
+      code: "REQUEST_INVALID",
+      message: `this route takes a JSON body: send it with Content-Type: application/json (got ${given})`,
+    };
+  }
   if (typeof fe?.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own 4xx (malformed JSON, a wrong content type): their messages say what is wrong.
     return { status: fe.statusCode, code: "REQUEST_INVALID", message: fe.message };
