@@ -3,7 +3,24 @@ import { ERROR_CODES, OrchardError } from "../../src/errors.js";
 
 describe("error registry", () => {
   it("has exactly the codes the CLI and the API document (add deliberately)", () => {
-    expect(Object.keys(ERROR_CODES)).toHaveLength(15);
+    expect(Object.keys(ERROR_CODES)).toEqual([
+      "USAGE",
+      "PLAN_INVALID",
+      "RUN_NOT_FOUND",
+      "TASK_NOT_FOUND",
+      "RUN_FINISHED",
+      "RUN_BUSY",
+      "REPO_INVALID",
+      "AGENT_UNKNOWN",
+      "PATH_OUTSIDE_ROOTS",
+      "SANDBOX_UNAVAILABLE",
+      "REQUEST_INVALID",
+      "UNAUTHORIZED",
+      "FORBIDDEN",
+      "NOT_FOUND",
+      "BODY_TOO_LARGE",
+      "INTERNAL",
+    ]);
   });
 
   it("maps user mistakes to exit 2 and a 4xx, bugs to exit 1 and a 500", () => {
