@@ -2,7 +2,7 @@ import { type ExpressionBuilder, sql } from "kysely";
 import { toTask } from "../rows.js";
 import type { Database } from "../schema.js";
 import type { RunId, TaskRecord } from "../types.js";
-import { type Ctx, inTx } from "./context.js";
+import { type Ctx, inTx, type Tx } from "./context.js";
 
 type TaskFilter = (
   eb: ExpressionBuilder<Database, "tasks">,
@@ -35,18 +35,29 @@ async function requeueRunning(
       .where(filter)
       .returningAll()
       .execute();
-    for (const row of rows) {
-      await trx
-        .updateTable("attempts")
-        .set({ status: "expired", reason: why, finished_at: now })
-        .where("run_id", "=", runId)
-        .where("task_id", "=", row.task_id)
-        .where("attempt", "=", row.attempt)
-        .where("status", "=", "running")
-        .execute();
-    }
-    return rows.map(toTask).sort((a, b) => a.index - b.index);
+    return expireAttempts(trx, runId, rows, why, now);
   });
+}
+
+/** Closes the running attempts of the tasks just taken back as `expired`; returns the tasks in plan order. */
+async function expireAttempts(
+  trx: Tx,
+  runId: RunId,
+  rows: Parameters<typeof toTask>[0][],
+  why: string,
+  now: number,
+): Promise<TaskRecord[]> {
+  for (const row of rows) {
+    await trx
+      .updateTable("attempts")
+      .set({ status: "expired", reason: why, finished_at: now })
+      .where("run_id", "=", runId)
+      .where("task_id", "=", row.task_id)
+      .where("attempt", "=", row.attempt)
+      .where("status", "=", "running")
+      .execute();
+  }
+  return rows.map(toTask).sort((a, b) => a.index - b.index);
 }
 
 export function requeueExpired(ctx: Ctx, runId: RunId, now: number): Promise<TaskRecord[]> {
@@ -75,17 +86,7 @@ export async function requeueInterrupted(ctx: Ctx, runId: RunId, now: number): P
       .where("status", "=", "running")
       .returningAll()
       .execute();
-    for (const row of rows) {
-      await trx
-        .updateTable("attempts")
-        .set({ status: "expired", reason: why, finished_at: now })
-        .where("run_id", "=", runId)
-        .where("task_id", "=", row.task_id)
-        .where("attempt", "=", row.attempt)
-        .where("status", "=", "running")
-        .execute();
-    }
-    return rows.map(toTask).sort((a, b) => a.index - b.index);
+    return expireAttempts(trx, runId, rows, why, now);
   });
 }
 
