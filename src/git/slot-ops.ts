@@ -123,7 +123,7 @@ export async function handOffMoved(git: Git, slot: SlotDirs, branch: string, bas
 /**
  * Brings a used slot back to `target`'s tree (HEAD's when not given), detached (so its branch can be
  * moved or deleted), exactly as a fresh checkout of it would be, ignored files such as node_modules
- * aside: the index is thrown away first, so nothing a task left in it — assume-unchanged and
+ * aside: the index is read afresh from the tree first, so nothing a task left in it — assume-unchanged and
  * skip-worktree flags, stat data that hides an exec bit under core.fileMode=false or CRLF under
  * eol=lf — survives into the next task (issue 19, item 5); every tracked file is written afresh.
  * `-ff` also removes nested repositories an agent may have cloned; `checkout -f` drops merge and
@@ -140,7 +140,8 @@ export async function resetSlot(git: Git, slot: SlotDirs, target?: string): Prom
   if (existsSync(join(gitDir, "sequencer"))) {
     await git.run(["cherry-pick", "--quit"], inSlot(slot));
   }
-  await rm(join(gitDir, "index"), { force: true });
+  // A fresh index read from the tree (no flags, no stat data), by git: checkout -f then writes every file.
+  await git.run(["read-tree", target ?? "HEAD"], inSlot(slot));
   await git.run(["checkout", "-q", "-f", "--detach", ...(target ? [target] : [])], inSlot(slot));
   await git.run(["clean", "-ffdq"], inSlot(slot));
   if (target && isFullSha(target)) return target;
