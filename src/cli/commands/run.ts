@@ -20,44 +20,11 @@ import { choiceArg, collect, intArg, numberArg } from "../options.js";
 import { plainProgress } from "../progress/plain.js";
 import { exitCodeFor } from "../progress/summary.js";
 import { ttyProgress } from "../progress/tty.js";
+import { type RunFlags, toRunOptions } from "../run-flags.js";
 import { printTable } from "./agents.js";
 import type { RegisterCommand } from "./index.js";
 import { planChangedNote, submoduleNote, uncommittedNote } from "./run-notes.js";
 import { printRunSummary, repoDir, repoOption } from "./shared.js";
-
-interface RunFlags {
-  repo?: string;
-  agent?: string;
-  agentCommand?: string;
-  agentArg?: string[];
-  model?: string;
-  workers?: number;
-  slots?: number;
-  mode?: "local" | "parallel" | "sandbox";
-  allowHost?: string[];
-  base?: string;
-  into?: string;
-  startBatch?: number;
-  endBatch?: number;
-  maxAttempts?: number;
-  timeout?: number;
-  idleTimeout?: number;
-  logMax?: number;
-  onConflict?: "retry" | "fail";
-  parallel?: boolean;
-  fileGuard?: boolean;
-  commitHooks?: boolean;
-  maxCostUsd?: number;
-  attemptBudgetUsd?: number;
-  setup?: string;
-  land?: "merge" | "pr" | "run-pr";
-  merge?: "squash" | "merge" | "rebase";
-  githubApiUrl?: string;
-  githubRemote?: string;
-  prBase?: string;
-  prLabel?: string[];
-  json?: boolean;
-}
 
 /** The engine's defaults, shown in `--help` (not given to commander: orchard.config.json comes between). */
 const DEFAULTS = RunOptionsSchema.parse({});
@@ -151,42 +118,6 @@ function addRunOptions(cmd: Command): Command {
     .option("--json", "print the result as JSON instead of live progress");
 }
 
-function toOptions(f: RunFlags): RunOptionsInput {
-  const o: RunOptionsInput = {};
-  if (f.agent) o.agent = f.agent;
-  if (f.agentCommand) {
-    o.agentCommand = f.agentCommand;
-    if (!f.agent) o.agent = "command";
-  }
-  if (f.agentArg) o.agentArgs = f.agentArg;
-  if (f.model) o.model = f.model;
-  if (f.workers !== undefined) o.workers = f.workers;
-  if (f.slots !== undefined) o.slots = f.slots;
-  if (f.mode) o.mode = f.mode;
-  if (f.allowHost) o.allowHosts = f.allowHost;
-  if (f.into) o.into = f.into;
-  if (f.startBatch !== undefined) o.startBatch = f.startBatch;
-  if (f.endBatch !== undefined) o.endBatch = f.endBatch;
-  if (f.setup !== undefined) o.setup = f.setup;
-  if (f.maxAttempts !== undefined) o.maxAttempts = f.maxAttempts;
-  if (f.timeout !== undefined) o.timeoutS = f.timeout;
-  if (f.idleTimeout !== undefined) o.idleTimeoutS = f.idleTimeout;
-  if (f.logMax !== undefined) o.logMaxMib = f.logMax;
-  if (f.onConflict) o.onConflict = f.onConflict;
-  if (f.parallel !== undefined) o.parallel = f.parallel;
-  if (f.fileGuard === false) o.fileGuard = false;
-  if (f.commitHooks) o.commitHooks = true;
-  if (f.maxCostUsd !== undefined) o.maxCostUsd = f.maxCostUsd;
-  if (f.attemptBudgetUsd !== undefined) o.attemptBudgetUsd = f.attemptBudgetUsd;
-  if (f.land) o.land = f.land;
-  if (f.merge) o.mergeMethod = f.merge;
-  if (f.githubApiUrl) o.githubApiUrl = f.githubApiUrl;
-  if (f.githubRemote) o.githubRemote = f.githubRemote;
-  if (f.prBase) o.prBase = f.prBase;
-  if (f.prLabel) o.prLabels = f.prLabel;
-  return o;
-}
-
 export const registerRun: RegisterCommand = (program, io) => {
   addRunOptions(
     repoOption(
@@ -214,7 +145,7 @@ export const registerRun: RegisterCommand = (program, io) => {
     .action(async (planPath: string | undefined, flags: RunFlags & { printConfig?: boolean }) => {
       const repo = repoDir(io, flags.repo);
       const config = await readProjectConfig(await ensureRepo(repo));
-      const options: RunOptionsInput = { ...config?.options, ...toOptions(flags) };
+      const options: RunOptionsInput = { ...config?.options, ...toRunOptions(flags) };
       if (flags.printConfig) {
         // As the store would keep them: secret-looking values in command lines masked.
         const shown = {
@@ -255,7 +186,7 @@ export const registerRun: RegisterCommand = (program, io) => {
     const repo = repoDir(io, flags.repo);
     const note = await planChangedNote(repo, runId);
     if (note) println(io.stderr, note);
-    const handle = await resumeRun({ repo, runId, options: toOptions(flags) }).catch((err: unknown) =>
+    const handle = await resumeRun({ repo, runId, options: toRunOptions(flags) }).catch((err: unknown) =>
       explainMissingAgent(err, io),
     );
     io.exitCode = await follow(handle, repo, flags.json ?? false, io, new Map());

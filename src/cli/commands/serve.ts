@@ -1,11 +1,11 @@
 import { readFile, realpath } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { RunOptionsInput } from "../../engine/index.js";
 import { usageError } from "../../errors.js";
 import { DEFAULTS, startServer } from "../../server/index.js";
 import { println } from "../io.js";
 import { choiceArg, collect, intArg, numberArg } from "../options.js";
 import { VERSION } from "../program.js";
+import { toRunOptions } from "../run-flags.js";
 import type { RegisterCommand } from "./index.js";
 import { repoOption } from "./shared.js";
 
@@ -106,7 +106,8 @@ export const registerServe: RegisterCommand = (program, io) => {
         port: flags.port,
         planRoots: roots,
         workers: flags.workers,
-        runOptions: runOptions(flags),
+        // --workers is the server's own (execution_mode "parallel"), not every run's.
+        runOptions: toRunOptions({ ...flags, workers: undefined, setup: flags.setup || undefined }),
         token,
         corsOrigins: flags.cors ?? [],
         bodyLimit: DEFAULTS.bodyLimit,
@@ -128,28 +129,6 @@ export const registerServe: RegisterCommand = (program, io) => {
       io.exitCode = 0;
     });
 };
-
-function runOptions(f: ServeFlags): RunOptionsInput {
-  const o: RunOptionsInput = {};
-  if (f.agent) o.agent = f.agent;
-  if (f.agentCommand) {
-    o.agentCommand = f.agentCommand;
-    if (!f.agent) o.agent = "command";
-  }
-  if (f.model) o.model = f.model;
-  if (f.setup) o.setup = f.setup;
-  if (f.maxAttempts !== undefined) o.maxAttempts = f.maxAttempts;
-  if (f.timeout !== undefined) o.timeoutS = f.timeout;
-  if (f.idleTimeout !== undefined) o.idleTimeoutS = f.idleTimeout;
-  if (f.onConflict) o.onConflict = f.onConflict;
-  if (f.maxCostUsd !== undefined) o.maxCostUsd = f.maxCostUsd;
-  if (f.land) o.land = f.land;
-  if (f.merge) o.mergeMethod = f.merge;
-  if (f.githubRemote) o.githubRemote = f.githubRemote;
-  if (f.githubApiUrl) o.githubApiUrl = f.githubApiUrl;
-  if (f.prBase) o.prBase = f.prBase;
-  return o;
-}
 
 /** The token from --token-file or ORCHARD_TOKEN (never from argv: it would show in `ps`). */
 async function readToken(flags: ServeFlags, env: NodeJS.ProcessEnv): Promise<string | null> {
